@@ -1,0 +1,134 @@
+"""Commands about a whole case: ``init``, ``info``, ``demo``, ``cypher``, ``show``, ``delete-source``."""
+
+from __future__ import annotations
+
+import click
+
+from graph_tool.cli.common import emit_json, opened, parse_params, store_option
+from graph_tool.store.base import Edge, Node
+
+
+@click.command(
+    "init",
+    epilog="""\b
+Example:
+  graph-tool init --store cases/op-lotus
+""",
+)
+@store_option
+def init_cmd(store: str | None) -> None:
+    """Create the schema (tables, or constraints and indexes) from the domain model."""
+    with opened(store) as s:
+        s.create_schema()
+        click.echo(f"schema ready in {s.describe()}")
+
+
+@click.command(
+    "info",
+    epilog="""\b
+Example:
+  graph-tool info --store cases/op-lotus --json
+""",
+)
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def info_cmd(store: str | None, as_json: bool) -> None:
+    """Count nodes by label and relationships by type."""
+    with opened(store) as s:
+        counts = s.counts()
+        if as_json:
+            emit_json({"store": s.describe(), "counts": counts})
+            return
+        click.echo(s.describe())
+        for name, n in counts.items():
+            if n:
+                click.echo(f"  {name:<16} {n:>9,}")
+
+
+@click.command(
+    "demo",
+    epilog="""\b
+Example:
+  graph-tool demo --store demo-case
+""",
+)
+@click.option("--store", "store", default="demo-case", show_default=True, metavar="PATH|URI", help="Where to load it.")
+def demo_cmd(store: str) -> None:
+    """Load the built-in example case and print what is in it."""
+    from graph_tool.example import load_example
+
+    with opened(store) as s:
+        nodes, edges = load_example(s)
+        click.echo(f"loaded into {s.describe()}: nodes {nodes.as_dict()}, relationships {edges.as_dict()}")
+        for name, n in s.counts().items():
+            if n:
+                click.echo(f"  {name:<16} {n:>9,}")
+
+
+@click.command(
+    "cypher",
+    epilog="""\b
+Example:
+  graph-tool cypher 'MATCH (p:Person) WHERE $role IN p.roles RETURN p.id, p.name' -p role=broker
+""",
+)
+@click.argument("query")
+@click.option("-p", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds before the query is stopped.")
+@store_option
+def cypher_cmd(query: str, params: tuple[str, ...], timeout: float, store: str | None) -> None:
+    """Run a read-only Cypher query (writes are refused) and print the rows as JSON."""
+    with opened(store) as s:
+        rows = s.read(query, parse_params(params), timeout=timeout)
+    emit_json([{k: _plain(v) for k, v in row.items()} for row in rows])
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Node):
+        return {"label": value.label, "id": value.id, **value.props}
+    if isinstance(value, Edge):
+        return {"type": value.type, "id": value.id, "source": value.source, "target": value.target, **value.props}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@click.command(
+    "show",
+    epilog="""\b
+Example:
+  graph-tool show P-0001 --hops 2
+""",
+)
+@click.argument("entity_id")
+@click.option("--hops", default=1, show_default=True, help="How far to go from the entity.")
+@click.option("--limit", default=500, show_default=True, help="At most this many nodes.")
+@store_option
+def show_cmd(entity_id: str, hops: int, limit: int, store: str | None) -> None:
+    """Print an entity's neighbourhood as JSON (nodes and relationships)."""
+    with opened(store) as s:
+        sub = s.neighbourhood(entity_id, hops=hops, limit=limit)
+    emit_json({"nodes": [_plain(n) for n in sub.nodes], "relationships": [_plain(e) for e in sub.edges]})
+
+
+@click.command(
+    "delete-source",
+    epilog="""\b
+Example:
+  graph-tool delete-source partner-es-2024-03 --yes
+""",
+)
+@click.argument("source")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@store_option
+def delete_source_cmd(source: str, yes: bool, store: str | None) -> None:
+    """Remove everything one source contributed (what other sources also support is kept)."""
+    if not yes:
+        click.confirm(f"Delete everything from source {source!r}?", abort=True)
+    with opened(store) as s:
+        emit_json(s.delete_source(source))
+
+
+def register(main: click.Group) -> None:
+    for cmd in (init_cmd, info_cmd, demo_cmd, cypher_cmd, show_cmd, delete_source_cmd):
+        main.add_command(cmd)

@@ -1,0 +1,64 @@
+"""Options and helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+from graph_tool.config import open_store
+from graph_tool.store.base import GraphStore, StoreError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+store_option = click.option(
+    "--store",
+    "store",
+    envvar="GRAPH_TOOL_STORE",
+    default=None,
+    metavar="PATH|URI",
+    help="Case folder (embedded store) or neo4j:// / bolt:// URI. Default: $GRAPH_TOOL_STORE or ./case.",
+)
+
+
+@contextmanager
+def opened(store: str | None, read_only: bool = False) -> Iterator[GraphStore]:
+    """Open a store for one command; a store error becomes a clean CLI error."""
+    try:
+        s = open_store(store, read_only=read_only)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        yield s
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        s.close()
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """``-p name=value`` pairs; values are JSON when they parse as JSON, else text.
+
+    >>> parse_params(("limit=5", "name=Lan"))
+    {'limit': 5, 'name': 'Lan'}
+    """
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r}: expected name=value", param_hint="-p")
+        name, value = pair.split("=", 1)
+        try:
+            out[name] = json.loads(value)
+        except json.JSONDecodeError:
+            out[name] = value
+    return out
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON to stdout."""
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,490 @@
+"""The store contract and the plain value objects that cross the store boundary.
+
+Two real implementations satisfy it: :mod:`graph_tool.store.embedded` (LadybugDB, a case is
+a folder, the default) and :mod:`graph_tool.store.neo4j_store` (a Neo4j server over Bolt).
+Driver objects never leave those modules: callers get :class:`Node`, :class:`Edge`,
+:class:`Subgraph` and plain row dictionaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+import networkx as nx
+
+from graph_tool.model import NODE_TYPES, REL_TYPES, Label, PropType, Rel
+
+Row = dict[str, Any]
+
+
+class StoreError(Exception):
+    """A store refused or failed an operation; the message is safe to show a user."""
+
+
+class ReadOnlyViolation(StoreError):
+    """A write was sent through a read-only path."""
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node as plain data: its label, stable id and properties (without ``id``)."""
+
+    label: str
+    id: str
+    props: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def caption(self) -> str:
+        """The text a person sees for this node."""
+        value = self.props.get(NODE_TYPES[Label(self.label)].display)
+        return str(value) if value not in (None, "") else self.id
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A relationship as plain data, joining two node ids."""
+
+    type: str
+    id: str
+    source: str
+    target: str
+    props: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    """A set of nodes and the relationships among them."""
+
+    nodes: tuple[Node, ...] = ()
+    edges: tuple[Edge, ...] = ()
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """Convert to a networkx multigraph; attributes ``label`` / ``type`` plus properties.
+
+        >>> g = Subgraph((Node("Person", "p1", {"name": "A"}), Node("Phone", "t1")),
+        ...              (Edge("USES", "e1", "p1", "t1"),)).to_networkx()
+        >>> g.nodes["p1"]["label"], g.number_of_edges()
+        ('Person', 1)
+        """
+        g: nx.MultiDiGraph = nx.MultiDiGraph()
+        for n in self.nodes:
+            g.add_node(n.id, label=n.label, **dict(n.props))
+        for e in self.edges:
+            g.add_edge(e.source, e.target, key=e.id, type=e.type, **dict(e.props))
+        return g
+
+    def merged(self, other: Subgraph) -> Subgraph:
+        """Union of two subgraphs, deduplicated by id."""
+        nodes = {n.id: n for n in (*self.nodes, *other.nodes)}
+        edges = {e.id: e for e in (*self.edges, *other.edges)}
+        return Subgraph(tuple(nodes.values()), tuple(edges.values()))
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    """A node to upsert: label, stable id, properties, and where it came from."""
+
+    label: Label
+    id: str
+    props: Mapping[str, Any]
+    source: str
+    source_ref: str = ""
+
+
+@dataclass(frozen=True)
+class EdgeRecord:
+    """A relationship to upsert between two existing nodes, identified by a stable id."""
+
+    type: Rel
+    source_label: Label
+    source_id: str
+    target_label: Label
+    target_id: str
+    props: Mapping[str, Any]
+    source: str
+    source_ref: str = ""
+    key: str = ""  # distinguishes several relationships of one type between one pair
+
+    @property
+    def id(self) -> str:
+        """Stable id: the same endpoints, type and key always give the same id."""
+        return edge_id(self.type, self.source_id, self.target_id, self.key)
+
+
+def edge_id(rel: Rel | str, source_id: str, target_id: str, key: str = "") -> str:
+    """Stable relationship id from its type, endpoints and key.
+
+    >>> edge_id("USES", "p1", "t1") == edge_id("USES", "p1", "t1")
+    True
+    """
+    digest = hashlib.sha256(f"{rel}\x1f{source_id}\x1f{target_id}\x1f{key}".encode()).hexdigest()
+    return f"{rel}:{digest[:20]}"
+
+
+@dataclass
+class WriteResult:
+    """What a batch upsert did; ``rejected`` holds (record reference, reason) pairs."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    def __iadd__(self, other: WriteResult) -> WriteResult:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected.extend(other.rejected)
+        return self
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+def coerce(ptype: PropType, value: Any) -> Any:
+    """Coerce a property value to the declared type (``None`` stays ``None``).
+
+    >>> coerce(PropType.FLOAT, "2.5"), coerce(PropType.STRING_LIST, "a")
+    (2.5, ['a'])
+    """
+    if value is None:
+        return None
+    if ptype is PropType.STRING_LIST:
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value]
+    if ptype is PropType.INT:
+        return int(value)
+    if ptype is PropType.FLOAT:
+        return float(value)
+    if ptype is PropType.BOOL:
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "yes", "y", "t")
+        return bool(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def check_props(declared: Mapping[str, PropType], props: Mapping[str, Any], what: str) -> dict[str, Any]:
+    """Validate property names against the model and coerce their values."""
+    out: dict[str, Any] = {}
+    for name, value in props.items():
+        if name not in declared:
+            raise StoreError(f"{what}: property {name!r} is not declared in the model")
+        out[name] = coerce(declared[name], value)
+    return out
+
+
+def node_prop_types(label: Label) -> dict[str, PropType]:
+    """Declared property types of a node label."""
+    return {p.name: p.type for p in NODE_TYPES[label].all_properties}
+
+
+def rel_prop_types(rel: Rel) -> dict[str, PropType]:
+    """Declared property types of a relationship type."""
+    return {p.name: p.type for p in REL_TYPES[rel].all_properties}
+
+
+# Properties the store maintains itself; a record never sets them directly.
+MANAGED = frozenset({"id", "sources", "source_refs", "loaded_at", "updated_at"})
+
+
+def merge_props(types: Mapping[str, PropType], current: dict[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge a record's properties into the current ones.
+
+    A value the record leaves empty never erases one already known; list properties
+    (aliases, roles, indicators) accumulate, other properties take the newest value.
+
+    >>> merge_props({"roles": PropType.STRING_LIST, "name": PropType.STRING},
+    ...             {"roles": ["victim"], "name": "A"}, {"roles": ["witness"], "name": None})
+    {'roles': ['victim', 'witness'], 'name': 'A'}
+    """
+    out = dict(current)
+    for name, value in new.items():
+        if value is None or value == "" or value == []:
+            continue
+        if types.get(name) is PropType.STRING_LIST:
+            merged = list(out.get(name) or [])
+            merged.extend(v for v in value if v not in merged)
+            out[name] = merged
+        else:
+            out[name] = value
+    return out
+
+
+def utc_now() -> str:
+    """The current UTC time as ISO 8601 text, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def merge_list(existing: Sequence[str] | None, new: str) -> list[str]:
+    """Append ``new`` to a provenance list unless it is already there (order kept)."""
+    values = list(existing or [])
+    if new and new not in values:
+        values.append(new)
+    return values
+
+
+def split_by_source(values: list[Mapping[str, Any]], source: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """Ids to delete (only ``source`` supports them) and provenance rows to rewrite."""
+    drop: list[str] = []
+    keep: list[dict[str, Any]] = []
+    prefix = f"{source}:"
+    for v in values:
+        remaining = [s for s in (v.get("sources") or []) if s != source]
+        if remaining:
+            refs = [r for r in (v.get("source_refs") or []) if not r.startswith(prefix)]
+            keep.append({"id": v["id"], "sources": remaining, "source_refs": refs})
+        else:
+            drop.append(str(v["id"]))
+    return drop, keep
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Yield lists of at most ``size`` items."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class GraphStore(ABC):
+    """The contract both stores fulfil.
+
+    Writes are idempotent upserts keyed by stable ids: the same input twice gives the
+    same graph. Reads never write: :meth:`read` refuses a query that would.
+    """
+
+    kind: str = "abstract"
+
+    # -- lifecycle --------------------------------------------------------------------
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection or database handle."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @abstractmethod
+    def describe(self) -> str:
+        """Where this store lives (a folder or a URI without credentials)."""
+
+    # -- schema -----------------------------------------------------------------------
+    @abstractmethod
+    def create_schema(self) -> None:
+        """Create tables, constraints and indexes from the model (idempotent)."""
+
+    # -- writes -----------------------------------------------------------------------
+    def upsert_nodes(self, records: Iterable[NodeRecord], batch_size: int = 10_000) -> WriteResult:
+        """Create or update nodes by (label, id), merging provenance lists.
+
+        What is new is decided before writing: a batch reads the existing nodes it
+        touches, creates the new ones and rewrites only those that change, so loading the
+        same input twice writes nothing the second time.
+        """
+        result = WriteResult()
+        for batch in batched(records, batch_size):
+            by_label: dict[Label, list[NodeRecord]] = {}
+            for rec in batch:
+                by_label.setdefault(Label(rec.label), []).append(rec)
+            for label, recs in by_label.items():
+                result += self._upsert_node_group(label, recs)
+        return result
+
+    def _upsert_node_group(self, label: Label, recs: list[NodeRecord]) -> WriteResult:
+        types = node_prop_types(label)
+        existing = self._existing_nodes(label, sorted({r.id for r in recs}))
+        planned: dict[str, dict[str, Any]] = {}
+        new_ids: set[str] = set()
+        for rec in recs:
+            if not rec.id:
+                raise StoreError(f"{label}: a node without an id ({rec.source_ref or rec.source})")
+            props = check_props(types, {k: v for k, v in rec.props.items() if k not in MANAGED}, str(label))
+            current = planned.get(rec.id)
+            if current is None:
+                base = existing.get(rec.id)
+                if base is None:
+                    new_ids.add(rec.id)
+                    current = {}
+                else:
+                    current = {k: v for k, v in base.items() if v is not None}
+            merged = merge_props(types, current, props)
+            merged["sources"] = merge_list(merged.get("sources"), rec.source)
+            if rec.source_ref:
+                merged["source_refs"] = merge_list(merged.get("source_refs"), f"{rec.source}:{rec.source_ref}")
+            planned[rec.id] = merged
+        return self._apply_plan(label, planned, new_ids, existing, self._create_nodes, self._update_nodes)
+
+    def _apply_plan(
+        self,
+        what: Any,
+        planned: dict[str, dict[str, Any]],
+        new_ids: set[str],
+        existing: Mapping[str, Mapping[str, Any]],
+        create: Any,
+        update: Any,
+    ) -> WriteResult:
+        now = utc_now()
+        creates, updates, result = [], [], WriteResult()
+        for id_, props in planned.items():
+            if id_ in new_ids:
+                creates.append({**props, "id": id_, "loaded_at": now, "updated_at": now})
+                result.created += 1
+            elif any(existing[id_].get(k) != v for k, v in props.items()):
+                updates.append({**props, "id": id_, "updated_at": now})
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        if creates:
+            create(what, creates)
+        if updates:
+            update(what, updates)
+        return result
+
+    def upsert_edges(self, records: Iterable[EdgeRecord], batch_size: int = 10_000) -> WriteResult:
+        """Create or update relationships by stable id; both endpoints must exist.
+
+        A record whose endpoint is missing is not written: it is listed in
+        ``WriteResult.rejected`` with the reason, so the caller can report it.
+        """
+        result = WriteResult()
+        for batch in batched(records, batch_size):
+            groups: dict[tuple[Rel, Label, Label], list[EdgeRecord]] = {}
+            for rec in batch:
+                key = (Rel(rec.type), Label(rec.source_label), Label(rec.target_label))
+                if (key[1], key[2]) not in REL_TYPES[key[0]].pairs:
+                    raise StoreError(f"{rec.type}: the model does not allow {rec.source_label} -> {rec.target_label}")
+                groups.setdefault(key, []).append(rec)
+            for group, recs in groups.items():
+                result += self._upsert_edge_group(group, recs)
+        return result
+
+    def _upsert_edge_group(self, group: tuple[Rel, Label, Label], recs: list[EdgeRecord]) -> WriteResult:
+        rel, source_label, target_label = group
+        types = rel_prop_types(rel)
+        have_source = self._existing_ids(source_label, sorted({r.source_id for r in recs}))
+        have_target = self._existing_ids(target_label, sorted({r.target_id for r in recs}))
+        result = WriteResult()
+        ok: list[EdgeRecord] = []
+        for rec in recs:
+            if rec.source_id not in have_source:
+                result.rejected.append((rec.source_ref, f"{rec.type}: no {source_label} with id {rec.source_id!r}"))
+            elif rec.target_id not in have_target:
+                result.rejected.append((rec.source_ref, f"{rec.type}: no {target_label} with id {rec.target_id!r}"))
+            else:
+                ok.append(rec)
+        existing = self._existing_edges(group, sorted({r.id for r in ok}))
+        planned: dict[str, dict[str, Any]] = {}
+        new_ids: set[str] = set()
+        for rec in ok:
+            props = check_props(types, {k: v for k, v in rec.props.items() if k not in MANAGED}, str(rel))
+            current = planned.get(rec.id)
+            if current is None:
+                base = existing.get(rec.id)
+                if base is None:
+                    new_ids.add(rec.id)
+                    current = {"src": rec.source_id, "dst": rec.target_id}
+                else:
+                    current = {k: v for k, v in base.items() if v is not None}
+            merged = merge_props(types, current, props)
+            merged["sources"] = merge_list(merged.get("sources"), rec.source)
+            if rec.source_ref:
+                merged["source_refs"] = merge_list(merged.get("source_refs"), f"{rec.source}:{rec.source_ref}")
+            planned[rec.id] = merged
+        for k in list(planned):
+            if k not in new_ids:
+                planned[k].pop("src", None)
+                planned[k].pop("dst", None)
+        result += self._apply_plan(group, planned, new_ids, existing, self._create_edges, self._update_edges)
+        return result
+
+    # -- primitives each store implements (plain rows in and out) --------------------
+    @abstractmethod
+    def _existing_nodes(self, label: Label, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Current properties of the nodes of ``label`` with these ids."""
+
+    @abstractmethod
+    def _existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        """Which of these ids exist as nodes of ``label``."""
+
+    @abstractmethod
+    def _create_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
+        """Create nodes from complete property rows (each has ``id``)."""
+
+    @abstractmethod
+    def _update_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
+        """Overwrite the given properties of existing nodes."""
+
+    @abstractmethod
+    def _existing_edges(self, group: tuple[Rel, Label, Label], ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Current properties of the relationships in ``group`` with these ids."""
+
+    @abstractmethod
+    def _create_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
+        """Create relationships; each row has ``id``, ``src``, ``dst`` and properties."""
+
+    @abstractmethod
+    def _update_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
+        """Overwrite the given properties of existing relationships."""
+
+    @abstractmethod
+    def set_properties(self, label: Label, values: Mapping[str, Mapping[str, Any]]) -> int:
+        """Write analysis results: ``{node_id: {prop: value}}``; returns nodes changed."""
+
+    @abstractmethod
+    def delete_source(self, source: str) -> dict[str, int]:
+        """Remove ``source`` from provenance; delete what no other source supports."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship (the schema stays)."""
+
+    @abstractmethod
+    def delete_nodes(self, label: Label, ids: Sequence[str]) -> int:
+        """Delete nodes (and their relationships) by id; returns how many were deleted."""
+
+    # -- reads ------------------------------------------------------------------------
+    @abstractmethod
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None, timeout: float = 30.0) -> list[Row]:
+        """Run a parameterised read-only query; refuse any write. Values are plain data."""
+
+    @abstractmethod
+    def read_subgraph(self, cypher: str, params: Mapping[str, Any] | None = None, timeout: float = 30.0) -> Subgraph:
+        """Run a read-only query and collect every node and relationship it returns."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per label and relationships per type (zeros included)."""
+
+    @abstractmethod
+    def get_nodes(self, label: Label, ids: Sequence[str]) -> list[Node]:
+        """Nodes of ``label`` with the given ids (missing ids are skipped)."""
+
+    @abstractmethod
+    def neighbourhood(self, node_id: str, hops: int = 1, limit: int = 5000) -> Subgraph:
+        """The entity ``node_id`` and everything within ``hops`` relationships of it."""
+
+    @abstractmethod
+    def source_subgraph(self, source: str) -> Subgraph:
+        """Every node and relationship that ``source`` contributed."""
+
+    @abstractmethod
+    def whole_graph(self, labels: Sequence[Label] | None = None) -> Subgraph:
+        """Every node (optionally of some labels) and the relationships among them."""

@@ -1,0 +1,138 @@
+"""Write and lookup Cypher shared by both stores, generated from the model.
+
+Only names declared in the model are ever spliced into query text (labels, relationship
+types, property names); every value travels as a ``$parameter``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graph_tool.model import NODE_TYPES, REL_TYPES, Label, Rel
+
+
+def _props(names: Iterable[str], var: str = "r") -> str:
+    return ", ".join(f"{n}: {var}.{n}" for n in names)
+
+
+def _sets(names: Iterable[str], target: str, var: str = "r") -> str:
+    return ", ".join(f"{target}.{n} = {var}.{n}" for n in names if n != "id")
+
+
+def node_prop_names(label: Label) -> list[str]:
+    """Declared property names of ``label``, key first."""
+    return [p.name for p in NODE_TYPES[label].all_properties]
+
+
+def rel_prop_names(rel: Rel) -> list[str]:
+    """Declared property names of ``rel``, ``id`` first."""
+    return [p.name for p in REL_TYPES[rel].all_properties]
+
+
+def create_nodes(label: Label, names: Iterable[str]) -> str:
+    """``UNWIND $rows`` creating nodes with the given properties."""
+    return f"UNWIND $rows AS r CREATE (n:{label} {{{_props(names)}}})"
+
+
+def update_nodes(label: Label, names: Iterable[str]) -> str:
+    """``UNWIND $rows`` setting the given properties on existing nodes."""
+    return f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) SET {_sets(names, 'n')}"
+
+
+def existing_nodes(label: Label) -> str:
+    """Nodes of ``label`` among ``$ids``."""
+    return f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n"
+
+
+def existing_ids(label: Label) -> str:
+    """Ids of ``label`` among ``$ids``."""
+    return f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n.id AS id"
+
+
+def create_edges(rel: Rel, source: Label, target: Label, names: Iterable[str]) -> str:
+    """``UNWIND $rows`` creating relationships between existing endpoints."""
+    return (
+        f"UNWIND $rows AS r MATCH (a:{source} {{id: r.src}}) MATCH (b:{target} {{id: r.dst}}) "
+        f"CREATE (a)-[e:{rel} {{{_props(names)}}}]->(b)"
+    )
+
+
+def update_edges(rel: Rel, source: Label, target: Label, names: Iterable[str]) -> str:
+    """``UNWIND $rows`` setting properties on existing relationships."""
+    return f"UNWIND $rows AS r MATCH (:{source})-[e:{rel}]->(:{target}) WHERE e.id = r.id SET {_sets(names, 'e')}"
+
+
+def existing_edges(rel: Rel, source: Label, target: Label) -> str:
+    """Relationships of one type and label pair among ``$ids``."""
+    return f"MATCH (:{source})-[e:{rel}]->(:{target}) WHERE e.id IN $ids RETURN e"
+
+
+def set_property(label: Label, name: str) -> str:
+    """Write one analysis property: rows of ``{id, value}``."""
+    NODE_TYPES[label].prop(name)  # KeyError for an undeclared property
+    return f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) SET n.{name} = r.value"
+
+
+def count_nodes(label: Label) -> str:
+    return f"MATCH (n:{label}) RETURN count(n) AS c"
+
+
+def count_edges(rel: Rel) -> str:
+    return f"MATCH ()-[e:{rel}]->() RETURN count(e) AS c"
+
+
+def nodes_of_source(label: Label) -> str:
+    """Nodes of ``label`` that ``$source`` contributed to."""
+    return f"MATCH (n:{label}) WHERE $source IN n.sources RETURN n"
+
+
+def edges_of_source(rel: Rel) -> str:
+    """Relationships of ``rel`` that ``$source`` contributed to, with endpoint ids."""
+    return f"MATCH (a)-[e:{rel}]->(b) WHERE $source IN e.sources RETURN a.id AS src, b.id AS dst, e"
+
+
+def all_nodes(label: Label) -> str:
+    return f"MATCH (n:{label}) RETURN n"
+
+
+def all_edges(rel: Rel) -> str:
+    return f"MATCH (a)-[e:{rel}]->(b) RETURN a.id AS src, b.id AS dst, e"
+
+
+def set_provenance_nodes(label: Label) -> str:
+    """Rewrite provenance lists of nodes: rows of ``{id, sources, source_refs}``."""
+    return f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) SET n.sources = r.sources, n.source_refs = r.source_refs"
+
+
+def set_provenance_edges(rel: Rel) -> str:
+    return (
+        f"UNWIND $rows AS r MATCH ()-[e:{rel}]->() WHERE e.id = r.id "
+        "SET e.sources = r.sources, e.source_refs = r.source_refs"
+    )
+
+
+def delete_nodes(label: Label) -> str:
+    return f"MATCH (n:{label}) WHERE n.id IN $ids DETACH DELETE n"
+
+
+def delete_edges(rel: Rel) -> str:
+    return f"MATCH ()-[e:{rel}]->() WHERE e.id IN $ids DELETE e"
+
+
+def outgoing() -> str:
+    """Relationships leaving ``$ids``, with endpoint ids and the far node."""
+    return "MATCH (a)-[e]->(b) WHERE a.id IN $ids RETURN a.id AS src, b.id AS dst, e, b AS far"
+
+
+def incoming() -> str:
+    """Relationships arriving at ``$ids``, with endpoint ids and the far node."""
+    return "MATCH (b)-[e]->(a) WHERE a.id IN $ids RETURN b.id AS src, a.id AS dst, e, b AS far"
+
+
+def nodes_by_ids() -> str:
+    """Nodes of any label among ``$ids``."""
+    return "MATCH (n) WHERE n.id IN $ids RETURN n"
+
+
+def delete_all(label: Label) -> str:
+    return f"MATCH (n:{label}) DETACH DELETE n"

@@ -1,0 +1,393 @@
+"""The embedded store: LadybugDB (the maintained Kùzu fork), a case is a folder on disk.
+
+This and :mod:`graph_tool.store.neo4j_store` are the only modules that import a database
+driver. Node and relationship tables are generated from the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from graph_tool.model import NODE_TYPES, REL_TYPES, Label, PropType, Rel
+from graph_tool.store import cypher
+from graph_tool.store.base import (
+    Edge,
+    GraphStore,
+    Node,
+    ReadOnlyViolation,
+    Row,
+    StoreError,
+    Subgraph,
+    split_by_source,
+)
+
+_COLUMN = {
+    PropType.STRING: "STRING",
+    PropType.INT: "INT64",
+    PropType.FLOAT: "DOUBLE",
+    PropType.BOOL: "BOOLEAN",
+    PropType.DATE: "STRING",  # partial dates (YYYY, YYYY-MM) are allowed, so text
+    PropType.DATETIME: "STRING",
+    PropType.STRING_LIST: "STRING[]",
+}
+
+DB_FILE = "graph.lbdb"
+
+# Statements a read must never contain; the engine's read-only transaction is the real
+# guard, this only gives a clearer message and stops multi-statement tricks early.
+_WRITE_WORDS = re.compile(
+    r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|ALTER|COPY|INSTALL|LOAD|ATTACH|DETACH|CHECKPOINT|IMPORT|EXPORT|BEGIN|COMMIT|ROLLBACK)\b",
+    re.I,
+)
+
+
+def schema_statements() -> list[str]:
+    """DDL for every node and relationship table in the model."""
+    out = []
+    for nt in NODE_TYPES.values():
+        cols = [f"{nt.key} STRING PRIMARY KEY"] + [
+            f"{p.name} {_COLUMN[p.type]}" for p in nt.all_properties if p.name != nt.key
+        ]
+        out.append(f"CREATE NODE TABLE IF NOT EXISTS {nt.label}({', '.join(cols)})")
+    for rt in REL_TYPES.values():
+        pairs = [f"FROM {a} TO {b}" for a, b in rt.pairs]
+        cols = [f"{p.name} {_COLUMN[p.type]}" for p in rt.all_properties]
+        out.append(f"CREATE REL TABLE IF NOT EXISTS {rt.type}({', '.join(pairs + cols)})")
+    return out
+
+
+def _strip_comments(cypher_text: str) -> str:
+    no_block = re.sub(r"/\*.*?\*/", " ", cypher_text, flags=re.S)
+    no_line = re.sub(r"//[^\n]*", " ", no_block)
+    return re.sub(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"", "''", no_line)
+
+
+class EmbeddedStore(GraphStore):
+    """A case folder holding a LadybugDB database."""
+
+    kind = "embedded"
+
+    def __init__(self, folder: str | Path, read_only: bool = False) -> None:
+        self.folder = Path(folder).expanduser()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = ladybug.Database(str(self.folder / DB_FILE), read_only=read_only)
+        except RuntimeError as exc:
+            raise StoreError(f"cannot open the case at {self.folder}: {exc}") from None
+        self._conn = ladybug.Connection(self._db)
+        self._schema_ready = False
+
+    def describe(self) -> str:
+        return f"embedded case {self.folder}"
+
+    def close(self) -> None:
+        self._conn.close()
+        self._db.close()
+
+    # -- execution ----------------------------------------------------------------------
+    def _run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        try:
+            res = self._conn.execute(query, dict(params or {}))
+        except RuntimeError as exc:
+            raise StoreError(str(exc)) from None
+        if isinstance(res, list):  # several statements: never produced by our own code
+            raise StoreError("one statement at a time")
+        names = res.get_column_names()
+        rows = [dict(zip(names, values, strict=True)) for values in res.get_all()]
+        res.close()
+        return rows
+
+    def _write(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self._ensure_schema()
+        return self._run(query, params)
+
+    def _ensure_schema(self) -> None:
+        if not self._schema_ready:
+            self.create_schema()
+
+    def create_schema(self) -> None:
+        for stmt in schema_statements():
+            self._run(stmt)
+        self._schema_ready = True
+
+    # -- primitives ---------------------------------------------------------------------
+    def _existing_nodes(self, label: Label, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        self._ensure_schema()
+        rows = self._run(cypher.existing_nodes(label), {"ids": list(ids)})
+        return {r["n"]["id"]: _plain_props(r["n"]) for r in rows}
+
+    def _existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        self._ensure_schema()
+        return {r["id"] for r in self._run(cypher.existing_ids(label), {"ids": list(ids)})}
+
+    def _create_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
+        names = _columns(rows, cypher.node_prop_names(label))
+        self._write(cypher.create_nodes(label, names), {"rows": _complete(rows, names)})
+
+    def _update_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
+        names = _columns(rows, cypher.node_prop_names(label))
+        self._write(cypher.update_nodes(label, names), {"rows": _complete(rows, names)})
+
+    def _existing_edges(self, group: tuple[Rel, Label, Label], ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        self._ensure_schema()
+        rows = self._run(cypher.existing_edges(*group), {"ids": list(ids)})
+        return {r["e"]["id"]: _plain_props(r["e"]) for r in rows}
+
+    def _create_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
+        names = _columns(rows, cypher.rel_prop_names(group[0]))
+        self._write(cypher.create_edges(*group, names), {"rows": _complete(rows, [*names, "src", "dst"])})
+
+    def _update_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
+        names = _columns(rows, cypher.rel_prop_names(group[0]))
+        self._write(cypher.update_edges(*group, names), {"rows": _complete(rows, names)})
+
+    # -- contract -----------------------------------------------------------------------
+    def set_properties(self, label: Label, values: Mapping[str, Mapping[str, Any]]) -> int:
+        types = {p.name: p.type for p in NODE_TYPES[label].all_properties}
+        by_prop: dict[str, list[dict[str, Any]]] = {}
+        for node_id, props in values.items():
+            for name, value in props.items():
+                if name not in types:
+                    raise StoreError(f"{label}: property {name!r} is not declared in the model")
+                by_prop.setdefault(name, []).append({"id": node_id, "value": value})
+        for name, rows in by_prop.items():
+            self._write(cypher.set_property(label, name), {"rows": rows})
+        return len(self._existing_ids(label, list(values)))
+
+    def clear(self) -> None:
+        for label in NODE_TYPES:
+            self._write(cypher.delete_all(label))
+
+    def delete_nodes(self, label: Label, ids: Sequence[str]) -> int:
+        found = self._existing_ids(label, ids)
+        if found:
+            self._write(cypher.delete_nodes(label), {"ids": sorted(found)})
+        return len(found)
+
+    def delete_source(self, source: str) -> dict[str, int]:
+        self._ensure_schema()
+        deleted = {"nodes": 0, "relationships": 0, "kept": 0}
+        for rel in REL_TYPES:
+            rows = self._run(cypher.edges_of_source(rel), {"source": source})
+            drop, keep = split_by_source([r["e"] for r in rows], source)
+            if drop:
+                self._write(cypher.delete_edges(rel), {"ids": drop})
+            if keep:
+                self._write(cypher.set_provenance_edges(rel), {"rows": keep})
+            deleted["relationships"] += len(drop)
+            deleted["kept"] += len(keep)
+        for label in NODE_TYPES:
+            rows = self._run(cypher.nodes_of_source(label), {"source": source})
+            drop, keep = split_by_source([r["n"] for r in rows], source)
+            if drop:
+                self._write(cypher.delete_nodes(label), {"ids": drop})
+            if keep:
+                self._write(cypher.set_provenance_nodes(label), {"rows": keep})
+            deleted["nodes"] += len(drop)
+            deleted["kept"] += len(keep)
+        return deleted
+
+    def read(self, cypher_text: str, params: Mapping[str, Any] | None = None, timeout: float = 30.0) -> list[Row]:
+        rows = self._read_raw(cypher_text, params, timeout)
+        ids = _internal_ids(rows)
+        return [{k: _plain_value(v, ids) for k, v in row.items()} for row in rows]
+
+    def _read_raw(self, cypher_text: str, params: Mapping[str, Any] | None, timeout: float) -> list[dict[str, Any]]:
+        self._ensure_schema()
+        body = _strip_comments(cypher_text).strip().rstrip(";")
+        if ";" in body:
+            raise ReadOnlyViolation("a read runs one statement")
+        word = _WRITE_WORDS.search(body)
+        if word:
+            raise ReadOnlyViolation(f"refused: {word.group(1).upper()} is a write and this is a read")
+        self._conn.set_query_timeout(int(timeout * 1000))
+        self._run("BEGIN TRANSACTION READ ONLY")
+        try:
+            rows = self._run(cypher_text, params)
+        except StoreError as exc:
+            if "read-only" in str(exc):
+                raise ReadOnlyViolation(f"refused: {exc}") from None
+            raise
+        finally:
+            try:
+                self._run("ROLLBACK")
+            except StoreError:
+                pass  # the engine already ended a failed transaction
+            self._conn.set_query_timeout(0)
+        return rows
+
+    def read_subgraph(
+        self, cypher_text: str, params: Mapping[str, Any] | None = None, timeout: float = 30.0
+    ) -> Subgraph:
+        rows = self._read_raw(cypher_text, params, timeout)
+        ids = _internal_ids(rows)
+        nodes: dict[str, Node] = {}
+        edges: dict[str, Edge] = {}
+        for row in rows:
+            for value in row.values():
+                _collect(value, ids, nodes, edges)
+        keep = {e.id: e for e in edges.values() if e.source in nodes and e.target in nodes}
+        return Subgraph(tuple(nodes.values()), tuple(keep.values()))
+
+    def counts(self) -> dict[str, int]:
+        self._ensure_schema()
+        out = {str(lab): self._run(cypher.count_nodes(lab))[0]["c"] for lab in NODE_TYPES}
+        out.update({str(rel): self._run(cypher.count_edges(rel))[0]["c"] for rel in REL_TYPES})
+        return out
+
+    def get_nodes(self, label: Label, ids: Sequence[str]) -> list[Node]:
+        self._ensure_schema()
+        return [_to_node(r["n"]) for r in self._run(cypher.existing_nodes(label), {"ids": list(ids)})]
+
+    def neighbourhood(self, node_id: str, hops: int = 1, limit: int = 5000) -> Subgraph:
+        self._ensure_schema()
+        start = self._run(cypher.nodes_by_ids(), {"ids": [node_id]})
+        if not start:
+            raise StoreError(f"no entity with id {node_id!r}")
+        nodes = {node_id: _to_node(start[0]["n"])}
+        edges: dict[str, Edge] = {}
+        frontier = [node_id]
+        for _ in range(max(hops, 0)):
+            if not frontier or len(nodes) >= limit:
+                break
+            found: list[str] = []
+            for query in (cypher.outgoing(), cypher.incoming()):
+                for r in self._run(query, {"ids": frontier}):
+                    far = _to_node(r["far"])
+                    if far.id not in nodes:
+                        if len(nodes) >= limit:
+                            continue
+                        nodes[far.id] = far
+                        found.append(far.id)
+                    edges[r["e"]["id"]] = _to_edge(r["e"], r["src"], r["dst"])
+            frontier = found
+        keep = tuple(e for e in edges.values() if e.source in nodes and e.target in nodes)
+        return Subgraph(tuple(nodes.values()), keep)
+
+    def source_subgraph(self, source: str) -> Subgraph:
+        self._ensure_schema()
+        nodes = [
+            _to_node(r["n"]) for lab in NODE_TYPES for r in self._run(cypher.nodes_of_source(lab), {"source": source})
+        ]
+        edges = [
+            _to_edge(r["e"], r["src"], r["dst"])
+            for rel in REL_TYPES
+            for r in self._run(cypher.edges_of_source(rel), {"source": source})
+        ]
+        return Subgraph(tuple(nodes), tuple(edges))
+
+    def whole_graph(self, labels: Sequence[Label] | None = None) -> Subgraph:
+        self._ensure_schema()
+        wanted = list(labels) if labels else list(NODE_TYPES)
+        nodes = {n.id: n for lab in wanted for n in (_to_node(r["n"]) for r in self._run(cypher.all_nodes(lab)))}
+        edges = [
+            _to_edge(r["e"], r["src"], r["dst"])
+            for rel in REL_TYPES
+            for r in self._run(cypher.all_edges(rel))
+            if r["src"] in nodes and r["dst"] in nodes
+        ]
+        return Subgraph(tuple(nodes.values()), tuple(edges))
+
+
+# -- conversion of LadybugDB values to plain data -----------------------------------------
+
+
+def _key(internal: Any) -> tuple[int, int]:
+    return (int(internal["table"]), int(internal["offset"]))
+
+
+def _is_node(value: Any) -> bool:
+    return isinstance(value, dict) and "_ID" in value and "_LABEL" in value and "_SRC" not in value
+
+
+def _is_rel(value: Any) -> bool:
+    return isinstance(value, dict) and "_SRC" in value and "_DST" in value
+
+
+def _plain_props(value: Mapping[str, Any]) -> dict[str, Any]:
+    """Declared, non-empty properties of a node or relationship value."""
+    label = value.get("_LABEL")
+    declared: set[str] | None = None
+    if label in NODE_TYPES:
+        declared = {p.name for p in NODE_TYPES[Label(label)].all_properties}
+    elif label in REL_TYPES:
+        declared = {p.name for p in REL_TYPES[Rel(label)].all_properties}
+    return {
+        k: v
+        for k, v in value.items()
+        if not k.startswith("_") and v is not None and (declared is None or k in declared)
+    }
+
+
+def _to_node(value: Mapping[str, Any]) -> Node:
+    props = _plain_props(value)
+    node_id = str(props.pop("id"))
+    return Node(str(value["_LABEL"]), node_id, props)
+
+
+def _to_edge(value: Mapping[str, Any], source: str, target: str) -> Edge:
+    props = _plain_props(value)
+    return Edge(str(value["_LABEL"]), str(props.pop("id")), source, target, props)
+
+
+def _internal_ids(rows: list[dict[str, Any]]) -> dict[tuple[int, int], str]:
+    """Map LadybugDB internal node ids to stable ids for every node in a result."""
+    ids: dict[tuple[int, int], str] = {}
+
+    def visit(value: Any) -> None:
+        if _is_node(value):
+            ids[_key(value["_ID"])] = str(value.get("id"))
+        elif isinstance(value, dict):
+            for v in value.values():
+                visit(v)
+        elif isinstance(value, list):
+            for v in value:
+                visit(v)
+
+    for row in rows:
+        visit(row)
+    return ids
+
+
+def _plain_value(value: Any, ids: Mapping[tuple[int, int], str]) -> Any:
+    if _is_node(value):
+        return _to_node(value)
+    if _is_rel(value):
+        return _to_edge(value, ids.get(_key(value["_SRC"]), ""), ids.get(_key(value["_DST"]), ""))
+    if isinstance(value, dict) and "_nodes" in value:
+        return [_plain_value(v, ids) for v in [*value["_nodes"], *value["_rels"]]]
+    if isinstance(value, list):
+        return [_plain_value(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain_value(v, ids) for k, v in value.items()}
+    return value
+
+
+def _collect(value: Any, ids: Mapping[tuple[int, int], str], nodes: dict[str, Node], edges: dict[str, Edge]) -> None:
+    plain = _plain_value(value, ids)
+    stack = [plain]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Node):
+            nodes[item.id] = item
+        elif isinstance(item, Edge):
+            edges[item.id] = item
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+
+
+def _columns(rows: list[dict[str, Any]], names: Sequence[str]) -> list[str]:
+    """The declared columns that some row fills (an all-empty column has no type to infer)."""
+    return [n for n in names if any(row.get(n) is not None for row in rows)]
+
+
+def _complete(rows: list[dict[str, Any]], names: Sequence[str]) -> list[dict[str, Any]]:
+    """Give every row the same columns, so the engine infers one type per column."""
+    return [{n: row.get(n) for n in names} for row in rows]

@@ -1,0 +1,333 @@
+"""The Neo4j store: the official driver over Bolt, for a team's shared server.
+
+This and :mod:`graph_tool.store.embedded` are the only modules that import a database
+driver. Constraints and indexes come from the model and are created before any write;
+writes are batched ``UNWIND $rows`` in managed write transactions; reads run in read
+transactions with a timeout and query metadata; ``database_`` is passed on every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, Query, RoutingControl
+from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
+from neo4j.graph import Node as NeoNode
+from neo4j.graph import Path as NeoPath
+from neo4j.graph import Relationship as NeoRel
+
+from graph_tool.model import ENTITY_LABEL, NODE_TYPES, REL_TYPES, Label, Rel
+from graph_tool.store import cypher
+from graph_tool.store.base import (
+    Edge,
+    GraphStore,
+    Node,
+    ReadOnlyViolation,
+    Row,
+    StoreError,
+    Subgraph,
+    split_by_source,
+)
+
+APP_NAME = "graph-tool"
+
+
+def schema_statements() -> list[str]:
+    """Constraints and indexes for every label and relationship type in the model."""
+    out = [f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY_LABEL}) REQUIRE n.id IS UNIQUE"]
+    for nt in NODE_TYPES.values():
+        out.append(
+            f"CREATE CONSTRAINT {nt.label.lower()}_id IF NOT EXISTS FOR (n:{nt.label}) REQUIRE n.{nt.key} IS UNIQUE"
+        )
+        for p in nt.all_properties:
+            if p.indexed:
+                out.append(f"CREATE INDEX {nt.label.lower()}_{p.name} IF NOT EXISTS FOR (n:{nt.label}) ON (n.{p.name})")
+    for rt in REL_TYPES.values():
+        out.append(f"CREATE INDEX {rt.type.lower()}_id IF NOT EXISTS FOR ()-[r:{rt.type}]-() ON (r.id)")
+    return out
+
+
+class Neo4jStore(GraphStore):
+    """A database on a Neo4j server."""
+
+    kind = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        self.uri = uri
+        self.database = database
+        try:
+            self._driver = GraphDatabase.driver(uri, auth=(user, password), user_agent=APP_NAME)
+            self._driver.verify_connectivity()
+        except (ServiceUnavailable, Neo4jError, ValueError, OSError) as exc:
+            raise StoreError(f"cannot reach Neo4j at {uri}: {type(exc).__name__}: {exc}") from None
+        self._schema_ready = False
+
+    def describe(self) -> str:
+        return f"neo4j {self.uri} database {self.database}"
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- execution ----------------------------------------------------------------------
+    def _write(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self._ensure_schema()
+        return self._execute(query, params, RoutingControl.WRITE)
+
+    def _execute(
+        self, query: str | Query, params: Mapping[str, Any] | None, routing: RoutingControl
+    ) -> list[dict[str, Any]]:
+        try:
+            records, _, _ = self._driver.execute_query(
+                query, parameters_=dict(params or {}), routing_=routing, database_=self.database
+            )
+        except ClientError as exc:
+            if exc.code and ("AccessMode" in exc.code or "WriteOnReadOnlyAccessDbException" in exc.code):
+                raise ReadOnlyViolation(f"refused: {exc.message}") from None
+            raise StoreError(f"{exc.code}: {exc.message}") from None
+        except Neo4jError as exc:
+            raise StoreError(f"{exc.code}: {exc.message}") from None
+        return [dict(r.items()) for r in records]
+
+    def _ensure_schema(self) -> None:
+        if not self._schema_ready:
+            self.create_schema()
+
+    def create_schema(self) -> None:
+        for stmt in schema_statements():
+            self._execute(stmt, None, RoutingControl.WRITE)
+        self._execute("CALL db.awaitIndexes(300)", None, RoutingControl.WRITE)
+        self._schema_ready = True
+
+    # -- primitives ---------------------------------------------------------------------
+    def _existing_nodes(self, label: Label, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        self._ensure_schema()
+        rows = self._execute(cypher.existing_nodes(label), {"ids": list(ids)}, RoutingControl.READ)
+        return {r["n"]["id"]: _plain_props(r["n"]) for r in rows}
+
+    def _existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        self._ensure_schema()
+        return {r["id"] for r in self._execute(cypher.existing_ids(label), {"ids": list(ids)}, RoutingControl.READ)}
+
+    def _create_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
+        query = cypher.create_nodes(label, cypher.node_prop_names(label)).replace(
+            f"(n:{label} ", f"(n:{label}:{ENTITY_LABEL} ", 1
+        )
+        self._write(query, {"rows": rows})
+
+    def _update_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
+        names = sorted({k for row in rows for k in row})
+        self._write(cypher.update_nodes(label, names), {"rows": [{n: r.get(n) for n in names} for r in rows]})
+
+    def _existing_edges(self, group: tuple[Rel, Label, Label], ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        self._ensure_schema()
+        rows = self._execute(cypher.existing_edges(*group), {"ids": list(ids)}, RoutingControl.READ)
+        return {r["e"]["id"]: _plain_props(r["e"]) for r in rows}
+
+    def _create_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
+        self._write(cypher.create_edges(*group, cypher.rel_prop_names(group[0])), {"rows": rows})
+
+    def _update_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
+        names = sorted({k for row in rows for k in row})
+        self._write(cypher.update_edges(*group, names), {"rows": [{n: r.get(n) for n in names} for r in rows]})
+
+    # -- contract -----------------------------------------------------------------------
+    def set_properties(self, label: Label, values: Mapping[str, Mapping[str, Any]]) -> int:
+        by_prop: dict[str, list[dict[str, Any]]] = {}
+        for node_id, props in values.items():
+            for name, value in props.items():
+                try:
+                    NODE_TYPES[label].prop(name)
+                except KeyError:
+                    raise StoreError(f"{label}: property {name!r} is not declared in the model") from None
+                by_prop.setdefault(name, []).append({"id": node_id, "value": value})
+        for name, rows in by_prop.items():
+            self._write(cypher.set_property(label, name), {"rows": rows})
+        return len(self._existing_ids(label, list(values)))
+
+    def clear(self) -> None:
+        for label in NODE_TYPES:
+            self._write(cypher.delete_all(label))
+
+    def delete_nodes(self, label: Label, ids: Sequence[str]) -> int:
+        found = self._existing_ids(label, ids)
+        if found:
+            self._write(cypher.delete_nodes(label), {"ids": sorted(found)})
+        return len(found)
+
+    def delete_source(self, source: str) -> dict[str, int]:
+        self._ensure_schema()
+        deleted = {"nodes": 0, "relationships": 0, "kept": 0}
+        for rel in REL_TYPES:
+            rows = self._execute(cypher.edges_of_source(rel), {"source": source}, RoutingControl.READ)
+            drop, keep = split_by_source([dict(r["e"].items()) for r in rows], source)
+            if drop:
+                self._write(cypher.delete_edges(rel), {"ids": drop})
+            if keep:
+                self._write(cypher.set_provenance_edges(rel), {"rows": keep})
+            deleted["relationships"] += len(drop)
+            deleted["kept"] += len(keep)
+        for label in NODE_TYPES:
+            rows = self._execute(cypher.nodes_of_source(label), {"source": source}, RoutingControl.READ)
+            drop, keep = split_by_source([dict(r["n"].items()) for r in rows], source)
+            if drop:
+                self._write(cypher.delete_nodes(label), {"ids": drop})
+            if keep:
+                self._write(cypher.set_provenance_nodes(label), {"rows": keep})
+            deleted["nodes"] += len(drop)
+            deleted["kept"] += len(keep)
+        return deleted
+
+    def _read_raw(self, cypher_text: str, params: Mapping[str, Any] | None, timeout: float) -> list[dict[str, Any]]:
+        self._ensure_schema()
+        query = Query(cypher_text, timeout=timeout, metadata={"app": APP_NAME, "kind": "read"})
+        return self._execute(query, params, RoutingControl.READ)
+
+    def read(self, cypher_text: str, params: Mapping[str, Any] | None = None, timeout: float = 30.0) -> list[Row]:
+        return [{k: _plain_value(v) for k, v in row.items()} for row in self._read_raw(cypher_text, params, timeout)]
+
+    def read_subgraph(
+        self, cypher_text: str, params: Mapping[str, Any] | None = None, timeout: float = 30.0
+    ) -> Subgraph:
+        nodes: dict[str, Node] = {}
+        edges: dict[str, Edge] = {}
+        stack: list[Any] = [
+            _plain_value(v) for row in self._read_raw(cypher_text, params, timeout) for v in row.values()
+        ]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, Node):
+                nodes[item.id] = item
+            elif isinstance(item, Edge):
+                edges[item.id] = item
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                stack.extend(item.values())
+        keep = tuple(e for e in edges.values() if e.source in nodes and e.target in nodes)
+        return Subgraph(tuple(nodes.values()), keep)
+
+    def counts(self) -> dict[str, int]:
+        self._ensure_schema()
+        out = {
+            str(lab): self._execute(cypher.count_nodes(lab), None, RoutingControl.READ)[0]["c"] for lab in NODE_TYPES
+        }
+        out.update(
+            {str(rel): self._execute(cypher.count_edges(rel), None, RoutingControl.READ)[0]["c"] for rel in REL_TYPES}
+        )
+        return out
+
+    def get_nodes(self, label: Label, ids: Sequence[str]) -> list[Node]:
+        self._ensure_schema()
+        return [
+            _to_node(r["n"])
+            for r in self._execute(cypher.existing_nodes(label), {"ids": list(ids)}, RoutingControl.READ)
+        ]
+
+    def neighbourhood(self, node_id: str, hops: int = 1, limit: int = 5000) -> Subgraph:
+        self._ensure_schema()
+        start = self._execute(_entity(cypher.nodes_by_ids()), {"ids": [node_id]}, RoutingControl.READ)
+        if not start:
+            raise StoreError(f"no entity with id {node_id!r}")
+        nodes = {node_id: _to_node(start[0]["n"])}
+        edges: dict[str, Edge] = {}
+        frontier = [node_id]
+        for _ in range(max(hops, 0)):
+            if not frontier or len(nodes) >= limit:
+                break
+            found: list[str] = []
+            for query in (cypher.outgoing(), cypher.incoming()):
+                for r in self._execute(_entity(query, "a"), {"ids": frontier}, RoutingControl.READ):
+                    far = _to_node(r["far"])
+                    if far.id not in nodes:
+                        if len(nodes) >= limit:
+                            continue
+                        nodes[far.id] = far
+                        found.append(far.id)
+                    edges[r["e"]["id"]] = _to_edge(r["e"], r["src"], r["dst"])
+            frontier = found
+        keep = tuple(e for e in edges.values() if e.source in nodes and e.target in nodes)
+        return Subgraph(tuple(nodes.values()), keep)
+
+    def source_subgraph(self, source: str) -> Subgraph:
+        self._ensure_schema()
+        nodes = [
+            _to_node(r["n"])
+            for lab in NODE_TYPES
+            for r in self._execute(cypher.nodes_of_source(lab), {"source": source}, RoutingControl.READ)
+        ]
+        edges = [
+            _to_edge(r["e"], r["src"], r["dst"])
+            for rel in REL_TYPES
+            for r in self._execute(cypher.edges_of_source(rel), {"source": source}, RoutingControl.READ)
+        ]
+        return Subgraph(tuple(nodes), tuple(edges))
+
+    def whole_graph(self, labels: Sequence[Label] | None = None) -> Subgraph:
+        self._ensure_schema()
+        wanted = list(labels) if labels else list(NODE_TYPES)
+        nodes = {
+            n.id: n
+            for lab in wanted
+            for n in (_to_node(r["n"]) for r in self._execute(cypher.all_nodes(lab), None, RoutingControl.READ))
+        }
+        edges = [
+            _to_edge(r["e"], r["src"], r["dst"])
+            for rel in REL_TYPES
+            for r in self._execute(cypher.all_edges(rel), None, RoutingControl.READ)
+            if r["src"] in nodes and r["dst"] in nodes
+        ]
+        return Subgraph(tuple(nodes.values()), tuple(edges))
+
+
+def _entity(query: str, var: str = "n") -> str:
+    """Give an unlabelled lookup the id-indexed Entity label."""
+    return query.replace(f"({var})", f"({var}:{ENTITY_LABEL})", 1)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "iso_format"):  # neo4j.time types
+        return value.iso_format()
+    return value
+
+
+def _plain_props(entity: NeoNode | NeoRel) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in entity.items() if v is not None}
+
+
+def _label_of(node: NeoNode) -> str:
+    labels = sorted(lab for lab in node.labels if lab != ENTITY_LABEL)
+    return labels[0] if labels else ""
+
+
+def _to_node(node: NeoNode) -> Node:
+    props = _plain_props(node)
+    return Node(_label_of(node), str(props.pop("id", node.element_id)), props)
+
+
+def _to_edge(rel: NeoRel, source: str, target: str) -> Edge:
+    props = _plain_props(rel)
+    return Edge(rel.type, str(props.pop("id", rel.element_id)), source, target, props)
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, NeoNode):
+        return _to_node(value)
+    if isinstance(value, NeoRel):
+        start, end = value.start_node, value.end_node
+        return _to_edge(
+            value,
+            str(start.get("id", "")) if start is not None else "",
+            str(end.get("id", "")) if end is not None else "",
+        )
+    if isinstance(value, NeoPath):
+        return [*(_plain_value(n) for n in value.nodes), *(_plain_value(r) for r in value.relationships)]
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain_value(v) for k, v in value.items()}
+    return _plain(value)
+
+
+__all__ = ["Neo4jStore", "neo4j", "schema_statements"]

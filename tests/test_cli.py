@@ -1,0 +1,70 @@
+"""The CLI: every command shows an example in its help and has a line in the README."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from graph_tool.cli import main
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def all_commands(group: click.Group, prefix: str = "graph-tool") -> list[tuple[str, click.Command]]:
+    out: list[tuple[str, click.Command]] = [(prefix, group)]
+    for name, cmd in sorted(group.commands.items()):
+        path = f"{prefix} {name}"
+        if isinstance(cmd, click.Group):
+            out.extend(all_commands(cmd, path))
+        else:
+            out.append((path, cmd))
+    return out
+
+
+COMMANDS = all_commands(main)
+
+
+@pytest.mark.parametrize(("path", "cmd"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_every_command_has_an_example(path: str, cmd: click.Command) -> None:
+    args = [*path.split()[1:], "--help"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output, f"{path} --help shows no example"
+    assert re.search(r"^\s+graph-tool ", result.output.split("Example:")[1], re.M), f"{path}: example is not a command"
+
+
+@pytest.mark.parametrize(("path", "cmd"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_every_command_is_in_the_readme(path: str, cmd: click.Command) -> None:
+    assert f"`{path}" in README.read_text(encoding="utf-8"), f"README has no line for `{path}`"
+
+
+def test_demo_then_info_and_cypher(tmp_path: Path) -> None:
+    runner = CliRunner()
+    case = str(tmp_path / "case")
+    first = runner.invoke(main, ["demo", "--store", case])
+    assert first.exit_code == 0, first.output
+    assert "'created': 15" in first.output
+    second = runner.invoke(main, ["demo", "--store", case])
+    assert "'unchanged': 15" in second.output and "'unchanged': 22" in second.output
+    info = runner.invoke(main, ["info", "--store", case, "--json"])
+    assert json.loads(info.output)["counts"]["Person"] == 6
+    rows = runner.invoke(
+        main, ["cypher", "--store", case, "MATCH (p:Person) WHERE $r IN p.roles RETURN p.id AS id", "-p", "r=victim"]
+    )
+    assert sorted(r["id"] for r in json.loads(rows.output)) == ["P-T01", "P-T02"]
+    refused = runner.invoke(main, ["cypher", "--store", case, "CREATE (n:Person {id: 'x'})"])
+    assert refused.exit_code != 0 and "refused" in refused.output
+    shown = runner.invoke(main, ["show", "P-T03", "--store", case])
+    assert {n["id"] for n in json.loads(shown.output)["nodes"]} >= {"P-T03", "T-T02"}
+
+
+def test_store_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRAPH_TOOL_STORE", str(tmp_path / "envcase"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    assert (tmp_path / "envcase").is_dir()
