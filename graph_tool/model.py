@@ -36,6 +36,7 @@ class Label(StrEnum):
     EVENT = "Event"
     SOURCE = "Source"
     FINDING = "Finding"
+    CANDIDATE = "MatchCandidate"
 
 
 # Neo4j only: every node also carries this label, so that an entity can be found by its id
@@ -66,6 +67,7 @@ class Rel(StrEnum):
     PARTICIPATED_IN = "PARTICIPATED_IN"  # Person|Organisation -> Event
     USED_IN = "USED_IN"  # Document|Phone|Account -> Event
     EVIDENCE = "EVIDENCE"  # Finding -> anything it rests on
+    CANDIDATE_FOR = "CANDIDATE_FOR"  # MatchCandidate -> the two entities it may join
 
 
 class PropType(StrEnum):
@@ -433,8 +435,27 @@ FINDING = NodeType(
     display="check",
 )
 
+CANDIDATE = NodeType(
+    Label.CANDIDATE,
+    "A possible match between two entities, never merged until an analyst accepts it.",
+    (
+        Prop("left_id", _S, indexed=True),
+        Prop("right_id", _S, indexed=True),
+        Prop("entity_label", _S, "label of the two entities"),
+        Prop("score", _F),
+        Prop("explanation", _S, "JSON: property by property, why they may be one"),
+        Prop("status", _S, choices=("open", "accepted", "rejected", "undone"), indexed=True),
+        Prop("decided_by", _S),
+        Prop("decided_at", PropType.DATETIME),
+        Prop("reason", _S, "the analyst's reason"),
+        Prop("merge_record", _S, "JSON: what the merge changed, so that it can be undone"),
+    ),
+    display="score",
+)
+
 NODE_TYPES: dict[Label, NodeType] = {
-    t.label: t for t in (PERSON, DOCUMENT, PHONE, ACCOUNT, PAYMENT, ADDRESS, ORGANISATION, EVENT, SOURCE, FINDING)
+    t.label: t
+    for t in (PERSON, DOCUMENT, PHONE, ACCOUNT, PAYMENT, ADDRESS, ORGANISATION, EVENT, SOURCE, FINDING, CANDIDATE)
 }
 
 _P, _O, _AC = Label.PERSON, Label.ORGANISATION, Label.ACCOUNT
@@ -497,6 +518,12 @@ REL_TYPES: dict[Rel, RelType] = {
             "a finding rests on this",
             tuple((Label.FINDING, lab) for lab in Label if lab is not Label.FINDING),
             (Prop("reason", _S),),
+        ),
+        RelType(
+            Rel.CANDIDATE_FOR,
+            "a match candidate concerns this entity",
+            tuple((Label.CANDIDATE, lab) for lab in (_P, _O, Label.DOCUMENT, Label.PHONE, _AC, Label.ADDRESS)),
+            (Prop("side", _S, "left or right"),),
         ),
     )
 }

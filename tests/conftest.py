@@ -6,8 +6,10 @@ skipped: when the server cannot be started or reached, the tests that need it fa
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,41 +41,62 @@ def neo4j_uri() -> Iterator[str]:
         neo4j_server.stop(quiet=True)
 
 
-def _open(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> GraphStore:
+@contextmanager
+def neo4j_exclusive() -> Iterator[None]:
+    """Hold the one Neo4j database alone: Community has a single user database, and
+    several test processes (xdist workers, parallel runs) must not clear it under each other."""
+    from graph_tool.server import neo4j_server
+
+    lock_path = neo4j_server.graph_tool_home() / "neo4j" / "tests.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _open(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     if kind == "embedded":
         from graph_tool.store.embedded import EmbeddedStore
 
-        return EmbeddedStore(tmp_path / "case")
+        s: GraphStore = EmbeddedStore(tmp_path / "case")
+        try:
+            yield s
+        finally:
+            s.close()
+        return
     uri = request.getfixturevalue("neo4j_uri")
     from graph_tool.config import open_store
 
-    store = open_store(uri)
-    store.clear()
-    return store
+    with neo4j_exclusive():
+        s = open_store(uri)
+        try:
+            s.clear()
+            yield s
+        finally:
+            s.close()
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """An empty store of each kind, with its schema."""
-    s = _open(request.param, tmp_path, request)
-    s.create_schema()
-    yield s
-    s.close()
+    with _open(request.param, tmp_path, request) as s:
+        s.create_schema()
+        yield s
 
 
 @pytest.fixture
-def embedded_store(tmp_path: Path) -> Iterator[GraphStore]:
-    from graph_tool.store.embedded import EmbeddedStore
-
-    s = EmbeddedStore(tmp_path / "case")
-    s.create_schema()
-    yield s
-    s.close()
+def embedded_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    with _open("embedded", tmp_path, request) as s:
+        s.create_schema()
+        yield s
 
 
 @pytest.fixture
 def neo4j_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    s = _open("neo4j", tmp_path, request)
-    s.create_schema()
-    yield s
-    s.close()
+    with _open("neo4j", tmp_path, request) as s:
+        s.create_schema()
+        yield s

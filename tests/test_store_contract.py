@@ -253,3 +253,19 @@ def test_many_rows_in_batches(store: GraphStore) -> None:
     assert again.unchanged == 2500
     counts = store.counts()
     assert (counts[Label.PERSON], counts[Label.PHONE], counts[Rel.USES]) == (2500, 100, 2500)
+
+
+def test_delete_nodes_and_edges_by_id(store: GraphStore) -> None:
+    load_example(store)
+    before = store.counts()
+    assert (
+        store.delete_edges(
+            Rel.USES, ["USES:nope", *[e.id for e in store.whole_graph().edges if e.type == Rel.USES][:2]]
+        )
+        == 2
+    )
+    assert store.counts()[Rel.USES] == before[Rel.USES] - 2
+    assert store.delete_nodes(Label.PHONE, ["T-T01", "T-nope"]) == 1
+    after = store.counts()
+    assert after[Label.PHONE] == before[Label.PHONE] - 1
+    assert after[Rel.CALLED] == 0  # the phone's relationships went with it

@@ -6,9 +6,12 @@ an example and a line in the README.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import click
 
-from graph_tool.cli import case_cmds, neo4j_cmds
+import graph_tool.cli as _cli_package
 
 
 @click.group(
@@ -28,5 +31,7 @@ def main() -> None:
     """
 
 
-for module in (case_cmds, neo4j_cmds):
-    module.register(main)
+# Each ``*_cmds`` module in this package registers its commands: adding a module is enough.
+for _info in sorted(pkgutil.iter_modules(_cli_package.__path__), key=lambda m: m.name):
+    if _info.name.endswith("_cmds"):
+        importlib.import_module(f"{__name__}.{_info.name}").register(main)

@@ -80,16 +80,17 @@ def cypher_cmd(query: str, params: tuple[str, ...], timeout: float, store: str |
     """Run a read-only Cypher query (writes are refused) and print the rows as JSON."""
     with opened(store) as s:
         rows = s.read(query, parse_params(params), timeout=timeout)
-    emit_json([{k: _plain(v) for k, v in row.items()} for row in rows])
+    emit_json([{k: plain_value(v) for k, v in row.items()} for row in rows])
 
 
-def _plain(value: object) -> object:
+def plain_value(value: object) -> object:
+    """A node, relationship or list of them as JSON-ready data."""
     if isinstance(value, Node):
         return {"label": value.label, "id": value.id, **value.props}
     if isinstance(value, Edge):
         return {"type": value.type, "id": value.id, "source": value.source, "target": value.target, **value.props}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     return value
 
 
@@ -108,7 +109,7 @@ def show_cmd(entity_id: str, hops: int, limit: int, store: str | None) -> None:
     """Print an entity's neighbourhood as JSON (nodes and relationships)."""
     with opened(store) as s:
         sub = s.neighbourhood(entity_id, hops=hops, limit=limit)
-    emit_json({"nodes": [_plain(n) for n in sub.nodes], "relationships": [_plain(e) for e in sub.edges]})
+    emit_json({"nodes": [plain_value(n) for n in sub.nodes], "relationships": [plain_value(e) for e in sub.edges]})
 
 
 @click.command(

@@ -29,10 +29,9 @@ def start_cmd(timeout: float) -> None:
     from graph_tool.server import neo4j_server
 
     try:
-        uri = neo4j_server.start(timeout=timeout)
+        neo4j_server.start(timeout=timeout)  # prints progress and the URI
     except Exception as exc:  # the server manager's errors carry the log tail
         raise click.ClickException(f"Neo4j did not start: {exc}") from None
-    click.echo(str(uri))
 
 
 @neo4j_group.command(
@@ -46,8 +45,7 @@ def stop_cmd() -> None:
     """Stop the server cleanly."""
     from graph_tool.server import neo4j_server
 
-    neo4j_server.stop()
-    click.echo("stopped")
+    neo4j_server.stop()  # says what it did
 
 
 @neo4j_group.command(

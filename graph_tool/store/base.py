@@ -453,6 +453,10 @@ class GraphStore(ABC):
         """Remove ``source`` from provenance; delete what no other source supports."""
 
     @abstractmethod
+    def delete_edges(self, rel: Rel, ids: Sequence[str]) -> int:
+        """Delete relationships of type ``rel`` by id; returns how many were deleted."""
+
+    @abstractmethod
     def clear(self) -> None:
         """Delete every node and relationship (the schema stays)."""
 

@@ -115,6 +115,11 @@ def delete_nodes(label: Label) -> str:
     return f"MATCH (n:{label}) WHERE n.id IN $ids DETACH DELETE n"
 
 
+def existing_edge_ids(rel: Rel) -> str:
+    """Ids of ``rel`` relationships among ``$ids``."""
+    return f"MATCH ()-[e:{rel}]->() WHERE e.id IN $ids RETURN e.id AS id"
+
+
 def delete_edges(rel: Rel) -> str:
     return f"MATCH ()-[e:{rel}]->() WHERE e.id IN $ids DELETE e"
 

@@ -159,6 +159,13 @@ class EmbeddedStore(GraphStore):
             self._write(cypher.set_property(label, name), {"rows": rows})
         return len(self._existing_ids(label, list(values)))
 
+    def delete_edges(self, rel: Rel, ids: Sequence[str]) -> int:
+        self._ensure_schema()
+        found = {r["id"] for r in self._run(cypher.existing_edge_ids(rel), {"ids": list(ids)})}
+        if found:
+            self._write(cypher.delete_edges(rel), {"ids": sorted(found)})
+        return len(found)
+
     def clear(self) -> None:
         for label in NODE_TYPES:
             self._write(cypher.delete_all(label))

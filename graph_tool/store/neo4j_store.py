@@ -146,6 +146,13 @@ class Neo4jStore(GraphStore):
             self._write(cypher.set_property(label, name), {"rows": rows})
         return len(self._existing_ids(label, list(values)))
 
+    def delete_edges(self, rel: Rel, ids: Sequence[str]) -> int:
+        self._ensure_schema()
+        found = {r["id"] for r in self._execute(cypher.existing_edge_ids(rel), {"ids": list(ids)}, RoutingControl.READ)}
+        if found:
+            self._write(cypher.delete_edges(rel), {"ids": sorted(found)})
+        return len(found)
+
     def clear(self) -> None:
         for label in NODE_TYPES:
             self._write(cypher.delete_all(label))
@@ -183,6 +190,20 @@ class Neo4jStore(GraphStore):
         self._ensure_schema()
         query = Query(cypher_text, timeout=timeout, metadata={"app": APP_NAME, "kind": "read"})
         return self._execute(query, params, RoutingControl.READ)
+
+    def query_type(self, cypher_text: str, params: Mapping[str, Any] | None = None) -> str:
+        """Neo4j's own verdict from ``EXPLAIN``: ``r`` read, ``rw``, ``w`` write, ``s`` schema."""
+        self._ensure_schema()
+        try:
+            _, summary, _ = self._driver.execute_query(
+                "EXPLAIN " + cypher_text,
+                parameters_=dict(params or {}),
+                routing_=RoutingControl.READ,
+                database_=self.database,
+            )
+        except Neo4jError as exc:
+            raise StoreError(f"{exc.code}: {exc.message}") from None
+        return str(summary.query_type)
 
     def read(self, cypher_text: str, params: Mapping[str, Any] | None = None, timeout: float = 30.0) -> list[Row]:
         return [{k: _plain_value(v) for k, v in row.items()} for row in self._read_raw(cypher_text, params, timeout)]
