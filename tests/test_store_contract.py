@@ -203,6 +203,11 @@ def test_write_back_analysis_results(store: GraphStore) -> None:
     assert [r["id"] for r in rows] == ["P-T03", "P-T04"]
     with pytest.raises(StoreError):
         store.set_properties(Label.PERSON, {"P-T03": {"not_in_model": 1}})
+    store.set_properties(Label.PERSON, {"P-T03": {"aliases": ["Lao Wang"]}, "P-T04": {"betweenness": None}})
+    store.set_properties(Label.PERSON, {"P-T03": {"aliases": None}})
+    (broker,) = store.get_nodes(Label.PERSON, ["P-T03"])
+    (recruiter,) = store.get_nodes(Label.PERSON, ["P-T04"])
+    assert "aliases" not in broker.props and "betweenness" not in recruiter.props
 
 
 def test_model_is_enforced_on_write(store: GraphStore) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graph_tool import resolve
+from graph_tool import audit, resolve
 from graph_tool.cli.common import emit_json, opened, store_option
 from graph_tool.model import Label
 
@@ -24,6 +24,19 @@ def _analyst(name: str | None) -> str:
     if not name or not name.strip():
         raise click.UsageError("give --analyst NAME (no $USER is set)")
     return name.strip()
+
+
+def _audit(c: resolve.Candidate, where: str) -> None:
+    """A decision goes to the audit log too: who, what, why, and the hash of the merge record."""
+    details = {
+        "store": where,
+        "candidate": c.id,
+        "decision": c.status,
+        "left_id": c.left_id,
+        "right_id": c.right_id,
+        "reason": c.reason,
+    }
+    audit.record("merge", details, dict(c.record), user=c.decided_by)
 
 
 @click.group(
@@ -51,6 +64,12 @@ def find_cmd(threshold: float, label: str, store: str | None) -> None:
     """Find and score possible matches; store them as open candidates (never merges)."""
     with opened(store) as s:
         found = resolve.find_candidates(s, Label(label), threshold)
+        where = s.describe()
+    audit.record(
+        "analysis",
+        {"analysis": "match candidates", "store": where, "label": label, "threshold": threshold},
+        [c.id for c in found],
+    )
     click.echo(f"{len(found)} open candidates at or above {threshold:.2f}")
     for c in found:
         click.echo(f"  {c.id}  {c.score:.2f}  {c.left_id} <-> {c.right_id}")
@@ -63,7 +82,7 @@ def _print_table(cands: list[resolve.Candidate]) -> None:
         click.echo("no candidates")
         return
     for c in cands:
-        click.echo(f"{c.id}  {c.status:<8}  score {c.score:.2f}  {c.label}  {c.left_id} <- {c.right_id}")
+        click.echo(f"{c.id}  {c.status:<8}  score {c.score:.2f}  {c.label}  keep {c.left_id} <- merge {c.right_id}")
         click.echo(f"  {c.summary}")
         for e in c.evidence:
             sign = "+" if e.weight > 0 else ("-" if e.weight < 0 else " ")
@@ -116,6 +135,7 @@ def accept_cmd(candidate_id: str, reason: str, analyst: str | None, store: str |
     """Merge the right entity into the left one (reversibly) and record who, when and why."""
     with opened(store) as s:
         c = resolve.accept(s, candidate_id, _analyst(analyst), reason)
+        _audit(c, s.describe())
     merge = c.record.get("merge", {})
     click.echo(
         f"accepted {c.id}: {c.right_id} merged into {c.left_id}; "
@@ -140,6 +160,7 @@ def reject_cmd(candidate_id: str, reason: str, analyst: str | None, store: str |
     """Record that the two are different; the pair is not proposed again."""
     with opened(store) as s:
         c = resolve.reject(s, candidate_id, _analyst(analyst), reason)
+        _audit(c, s.describe())
     click.echo(f"rejected {c.id}: {c.left_id} and {c.right_id} stay separate")
 
 
@@ -158,10 +179,11 @@ def undo_cmd(candidate_id: str, reason: str, analyst: str | None, store: str | N
     """Reverse an accepted merge exactly, as its merge record says."""
     with opened(store) as s:
         c = resolve.undo(s, candidate_id, _analyst(analyst), reason)
+        _audit(c, s.describe())
     merge = c.record.get("merge", {})
     click.echo(f"undone {c.id}: {c.right_id} is separate from {c.left_id} again")
     if merge.get("undo_conflicts"):
-        click.echo(f"changed since the merge, left as they are: {', '.join(merge['undo_conflicts'])}")
+        click.echo(f"changed since the merge (those later changes were kept): {', '.join(merge['undo_conflicts'])}")
 
 
 def register(main: click.Group) -> None:

@@ -73,6 +73,12 @@ def set_property(label: Label, name: str) -> str:
     return f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) SET n.{name} = r.value"
 
 
+def clear_property(label: Label, name: str) -> str:
+    """Remove one property from the nodes with ``$ids``."""
+    NODE_TYPES[label].prop(name)
+    return f"MATCH (n:{label}) WHERE n.id IN $ids SET n.{name} = NULL"
+
+
 def count_nodes(label: Label) -> str:
     return f"MATCH (n:{label}) RETURN count(n) AS c"
 

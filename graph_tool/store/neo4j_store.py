@@ -143,7 +143,13 @@ class Neo4jStore(GraphStore):
                     raise StoreError(f"{label}: property {name!r} is not declared in the model") from None
                 by_prop.setdefault(name, []).append({"id": node_id, "value": value})
         for name, rows in by_prop.items():
-            self._write(cypher.set_property(label, name), {"rows": rows})
+            # A null has no type to infer, so clearing is its own statement.
+            cleared = [r["id"] for r in rows if r["value"] is None]
+            given = [r for r in rows if r["value"] is not None]
+            if given:
+                self._write(cypher.set_property(label, name), {"rows": given})
+            if cleared:
+                self._write(cypher.clear_property(label, name), {"ids": cleared})
         return len(self._existing_ids(label, list(values)))
 
     def delete_edges(self, rel: Rel, ids: Sequence[str]) -> int:
