@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_tool.model import Label, Rel
+from graph_tool.normalise import name_key
 from graph_tool.store.base import EdgeRecord, GraphStore, NodeRecord, WriteResult
 
 
@@ -30,7 +31,7 @@ def example_records(path: Path | None = None) -> tuple[list[NodeRecord], list[Ed
     source = str(data["source"])
     file = (path or example_path()).name
     nodes = [
-        NodeRecord(Label(n["label"]), n["id"], n["props"], source, f"{file}:node:{i}")
+        NodeRecord(Label(n["label"]), n["id"], _with_keys(Label(n["label"]), n["props"]), source, f"{file}:node:{i}")
         for i, n in enumerate(data["nodes"])
     ]
     edges = [
@@ -47,6 +48,13 @@ def example_records(path: Path | None = None) -> tuple[list[NodeRecord], list[Ed
         for i, e in enumerate(data["edges"])
     ]
     return nodes, edges, source
+
+
+def _with_keys(label: Label, props: dict[str, Any]) -> dict[str, Any]:
+    """Add the matching keys the loaders would compute (name keys)."""
+    if label in (Label.PERSON, Label.ORGANISATION) and props.get("name"):
+        return {**props, "name_key": name_key(str(props["name"]))}
+    return props
 
 
 def load_example(store: GraphStore) -> tuple[WriteResult, WriteResult]:
