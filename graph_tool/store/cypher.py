@@ -147,3 +147,8 @@ def nodes_by_ids() -> str:
 
 def delete_all(label: Label) -> str:
     return f"MATCH (n:{label}) DETACH DELETE n"
+
+
+def delete_batch(label: Label) -> str:
+    """Delete up to ``$size`` nodes of ``label`` and their relationships."""
+    return f"MATCH (n:{label}) WITH n LIMIT $size DETACH DELETE n RETURN count(*) AS deleted"

@@ -160,8 +160,10 @@ class Neo4jStore(GraphStore):
         return len(found)
 
     def clear(self) -> None:
+        # In batches: one transaction deleting a large case would exhaust the heap.
         for label in NODE_TYPES:
-            self._write(cypher.delete_all(label))
+            while self._write(cypher.delete_batch(label), {"size": 10_000})[0]["deleted"]:
+                pass
 
     def delete_nodes(self, label: Label, ids: Sequence[str]) -> int:
         found = self._existing_ids(label, ids)
