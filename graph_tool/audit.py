@@ -1,4 +1,4 @@
-"""The audit log: every query run, analysis, export, import and unmasking, as JSON lines.
+"""The audit log: every query run, analysis, export, import, hash match and unmasking, as JSON lines.
 
 Each line says when, who, what, with which parameters, and the SHA-256 of the output, so
 that a result shown or shared can later be matched to the action that produced it. The
@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ACTIONS = ("query", "analysis", "export", "import", "unmask", "load", "merge", "bundle")
+ACTIONS = ("query", "analysis", "export", "import", "unmask", "load", "merge", "bundle", "match")
 
 
 def log_path() -> Path:

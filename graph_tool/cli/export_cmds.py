@@ -35,6 +35,10 @@ Example:
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="File (a folder for neo4j-csv).")
 @click.option("--title", default="", help="Title (HTML, GEXF description).")
 @click.option("--banner", default=None, metavar="TEXT", help="Handling banner for the HTML view.")
+@click.option("--recipient", default="internal", show_default=True, help="Who receives it (pseudonyms differ).")
+@click.option("--profile", default="default", show_default=True, help="Redaction profile (redact-profiles list).")
+@click.option("--unmask", is_flag=True, help="Write victims in clear (needs --reason; audited).")
+@click.option("--reason", default=None, help="Why victims are unmasked.")
 @store_option
 def export_cmd(
     fmt: str,
@@ -49,6 +53,10 @@ def export_cmd(
     out: Path,
     title: str,
     banner: str | None,
+    recipient: str,
+    profile: str,
+    unmask: bool,
+    reason: str | None,
     store: str | None,
 ) -> None:
     """Export a subgraph (an entity's neighbourhood, a source, a saved query, a ring, or all).
@@ -57,14 +65,21 @@ def export_cmd(
     neo4j-admin database import full), cypher (a MERGE script), ftm (FollowTheMoney JSON
     lines), anx (i2 Analyst's Notebook), html (the offline view). The export is recorded in
     the audit log with the SHA-256 of what was written.
+
+    Victim-safe by default: the redaction profile applies and victims' identifying fields
+    are pseudonymised with a key per recipient (from $GRAPH_TOOL_SHARE_KEY). Only --unmask
+    with a --reason writes them in clear, and that is audited.
     """
     from graph_tool.export import ExportError, export_subgraph, select_subgraph
+    from graph_tool.share import ShareError, protection_context, redact
 
     chosen = [entity, source_name, query_id, ring]
     if sum(x is not None for x in chosen) + int(everything) != 1:
         raise click.UsageError("choose exactly one of --entity, --source, --query, --ring, --all")
     if params and query_id is None:
         raise click.UsageError("-p is for --query")
+    if unmask != bool(reason and reason.strip()):
+        raise click.UsageError("--unmask needs --reason, and --reason is only for --unmask")
     query_params = parse_params(params)
     with opened(store) as s:
         try:
@@ -79,8 +94,17 @@ def export_cmd(
                 everything=everything,
                 limit=limit,
             )
-            result = export_subgraph(sub, fmt, out, title=title, banner=banner)
-        except ExportError as exc:
+            redacted = redact(
+                sub,
+                profile,
+                recipient,
+                unmask_reason=reason.strip() if unmask and reason else None,
+                context=protection_context(s, sub),
+            )
+            for warning in redacted.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            result = export_subgraph(redacted.subgraph, fmt, out, title=title, banner=banner)
+        except (ExportError, ShareError) as exc:
             raise click.ClickException(str(exc)) from None
         where = s.describe()
     selection = {
@@ -94,6 +118,9 @@ def export_cmd(
     }
     details = {
         "format": fmt,
+        "recipient": recipient,
+        "profile": profile,
+        "unmasked": unmask,
         "store": where,
         "selection": {k: v for k, v in selection.items() if v is not None},
         "path": str(out),

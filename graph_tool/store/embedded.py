@@ -80,7 +80,7 @@ class EmbeddedStore(GraphStore):
         except RuntimeError as exc:
             raise StoreError(f"cannot open the case at {self.folder}: {exc}") from None
         self._conn = ladybug.Connection(self._db)
-        self._schema_ready = False
+        self._schema_ready = read_only  # a read-only handle cannot (and need not) create tables
 
     def describe(self) -> str:
         return f"embedded case {self.folder}"

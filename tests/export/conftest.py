@@ -12,4 +12,5 @@ import pytest
 def _audit_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "audit.jsonl"
     monkeypatch.setenv("GRAPH_TOOL_AUDIT_LOG", str(path))
+    monkeypatch.setenv("GRAPH_TOOL_SHARE_KEY", "a team secret for the export tests")
     yield path

@@ -26,7 +26,14 @@ def case(tmp_path: Path) -> str:
     return str(folder)
 
 
+# These tests are about selections and formats, so victims are written in clear (audited);
+# test_default_export_is_victim_safe checks the default.
+UNMASK = ("--profile", "internal-full", "--unmask", "--reason", "export mechanics test")
+
+
 def _run(*args: str) -> str:
+    if args and args[0] == "export":
+        args = (*args, *UNMASK)
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 0, result.output
     return result.output
@@ -38,7 +45,8 @@ def test_export_every_format_and_audit_it(case: str, tmp_path: Path, fmt: str, _
     output = _run("export", "--format", fmt, "--all", "--out", str(out), "--store", case)
     assert "wrote 20 nodes and 34 relationships" in output
     assert out.exists()
-    (entry,) = list(audit.entries(_audit_log))
+    unmask, entry = list(audit.entries(_audit_log))
+    assert unmask["action"] == "unmask" and unmask["details"]["reason"] == "export mechanics test"
     assert entry["action"] == "export" and entry["details"]["format"] == fmt
     assert entry["details"]["selection"] == {"all": True} and entry["details"]["nodes"] == 20
     if fmt != "neo4j-csv":
@@ -75,16 +83,17 @@ def test_export_refuses_two_selections_or_none(case: str, tmp_path: Path) -> Non
     runner = CliRunner()
     out = ["--out", str(tmp_path / "x"), "--store", case]
     for args in (["--all", "--entity", "P-1"], []):
-        result = runner.invoke(main, ["export", "--format", "json", *args, *out])
+        result = runner.invoke(main, ["export", "--format", "json", *args, *out, *UNMASK])
         assert result.exit_code != 0 and "exactly one" in result.output
-    missing = runner.invoke(main, ["export", "--format", "json", "--entity", "nobody", *out])
+    missing = runner.invoke(main, ["export", "--format", "json", "--entity", "nobody", *out, *UNMASK])
     assert missing.exit_code != 0 and "nobody" in missing.output
 
 
 def test_html_export_uses_the_viz_module_or_says_it_is_missing(case: str, tmp_path: Path) -> None:
     out = tmp_path / "view.html"
     result = CliRunner().invoke(
-        main, ["export", "--format", "html", "--all", "--banner", "RESTRICTED", "--out", str(out), "--store", case]
+        main,
+        ["export", "--format", "html", "--all", "--banner", "RESTRICTED", "--out", str(out), "--store", case, *UNMASK],
     )
     try:
         import graph_tool.viz  # noqa: F401
@@ -111,7 +120,7 @@ def test_import_dry_run_then_import_and_audit(case: str, tmp_path: Path, _audit_
     assert back_home["nodes"]["created"] == back_home["nodes"]["updated"] == 0
     assert back_home["relationships"]["created"] == back_home["relationships"]["updated"] == 0
     actions = [e["action"] for e in audit.entries(_audit_log)]
-    assert actions == ["export", "import", "import", "import"]
+    assert actions == ["unmask", "export", "import", "import", "import"]
     last = list(audit.entries(_audit_log))[-1]
     assert last["details"]["source"] == "partner:es-policia:ring.graphml"
     assert last["output_sha256"] == audit.output_hash(exported.read_bytes())
@@ -129,3 +138,17 @@ def test_import_refuses_a_bad_partner_name_and_a_bad_file(case: str, tmp_path: P
     entity.write_text('<?xml version="1.0"?><!DOCTYPE g [<!ENTITY a "aaaa">]><graphml>&a;</graphml>')
     result = runner.invoke(main, ["import", str(entity), "--partner", "es", "--store", case])
     assert result.exit_code != 0 and "DOCTYPE" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["json", "graphml", "ftm", "anx", "html"])
+def test_default_export_is_victim_safe(case: str, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"safe.{fmt}"
+    result = CliRunner().invoke(main, ["export", "--format", fmt, "--all", "--out", str(out), "--store", case])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    for clear in ("Trần Thị Mai", "Lê Thị Hoa", "Tran Thi Mai", "Le Thi Hoa"):
+        assert clear not in text, f"victim name in clear in the {fmt} export"
+    refused = CliRunner().invoke(
+        main, ["export", "--format", fmt, "--all", "--out", str(out), "--store", case, "--unmask"]
+    )
+    assert refused.exit_code != 0 and "--reason" in refused.output
