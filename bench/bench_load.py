@@ -1,0 +1,218 @@
+"""Loader throughput and memory, against each store's own bulk import, on the same files.
+
+Run: ``python bench/bench_load.py --rows 10000 100000`` (add ``--skip-neo4j`` without a
+server). For each size it writes a ``people`` file (the layout of ``people.csv``) and loads
+it four ways, each in a fresh child process, so that peak memory (``ru_maxrss``) is the
+run's own:
+
+* ``loader/embedded``: :func:`loaders.engine.load_files` into a new case folder;
+* ``COPY FROM/embedded``: LadybugDB's ``COPY Person(...) FROM (LOAD FROM file RETURN ...)``;
+* ``loader/neo4j``: the loader into the project's Neo4j server (the database is cleared);
+* ``LOAD CSV/neo4j``: ``LOAD CSV ... CALL { MERGE ... } IN TRANSACTIONS OF 10000 ROWS``
+  from the server's import folder.
+
+The loader runs also say where the time went: reading and mapping rows (normalising names,
+dates, countries; checking vocabularies), reconciling records, and the store's upsert
+(reading what exists, then creating). It prints figures only; nothing here asserts a time.
+
+The bulk imports need statements the store contract does not offer (``COPY``, and
+``CALL {} IN TRANSACTIONS``, which Neo4j runs only in an auto-commit transaction), so this
+benchmark reaches into the stores' private members; no driver is imported here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FIRST = ("Lan", "Minh", "Anna", "Wei", "Hnin", "Tun", "Mai", "Hoa", "Sokha", "Nimal", "Thu", "Bopha")
+LAST = ("Nguyen", "Tran", "Wang", "Li", "Aung", "Soe", "Pham", "Kim", "Chan", "Perera", "Le", "Sok")
+HEADER = ("person_id", "full_name", "aliases", "birth_date", "sex", "nationality", "roles", "indicators", "notes")
+
+
+from graph_tool.model import Label  # noqa: E402
+
+
+def write_people(path: Path, n: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        for i in range(n):
+            w.writerow(
+                (
+                    f"P-{i:07d}",
+                    f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(FIRST)}{i % 1000}",
+                    "",
+                    f"19{rng.randint(50, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    rng.choice(("female", "male")),
+                    rng.choice(("VN", "MM", "KH", "CN", "TH")),
+                    rng.choice(("victim", "suspect", "broker;recruiter")),
+                    rng.choice(("", "debt_bondage", "isolation;threats")),
+                    "",
+                )
+            )
+
+
+# --- the child runs ------------------------------------------------------------------------
+
+
+def _open(kind: str, case: Path) -> Any:
+    from graph_tool.config import open_store
+
+    if kind == "embedded":
+        shutil.rmtree(case, ignore_errors=True)
+        return open_store(str(case))
+    from graph_tool.server.neo4j_server import bolt_uri
+
+    return open_store(bolt_uri())
+
+
+def _autocommit(store: Any, query: str) -> None:
+    """Neo4j only: a query in an auto-commit transaction (needed by IN TRANSACTIONS)."""
+    with store._driver.session(database=store.database) as session:
+        session.run(query).consume()
+
+
+def _clear_neo4j(store: Any) -> None:
+    _autocommit(store, "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+
+
+class _Timer:
+    """Wraps a store's methods to add up the seconds spent in each."""
+
+    def __init__(self, store: Any, names: tuple[str, ...]) -> None:
+        self.seconds: dict[str, float] = dict.fromkeys(names, 0.0)
+        for name in names:
+            original = getattr(store, name)
+
+            def timed(*args: Any, _f: Any = original, _n: str = name, **kwargs: Any) -> Any:
+                start = time.perf_counter()
+                try:
+                    return _f(*args, **kwargs)
+                finally:
+                    self.seconds[_n] += time.perf_counter() - start
+
+            setattr(store, name, timed)
+
+
+def child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[str, Any]:
+    store = _open(kind, case)
+    if kind == "neo4j":
+        _clear_neo4j(store)
+    store.create_schema()
+    out: dict[str, Any] = {"method": method, "store": kind}
+    from loaders.engine import load_files  # imported before the clock starts
+
+    start = time.perf_counter()
+    if method == "loader":
+        timer = _Timer(store, ("upsert_nodes", "get_nodes", "_existing_nodes", "_create_nodes", "_update_nodes"))
+        report = load_files(store, [path], "people", batch_size=batch)
+        out["rows"] = report.rows_loaded
+        out["rejected"] = report.rows_rejected
+        out["phases"] = {k: round(v, 2) for k, v in timer.seconds.items()}
+    elif kind == "embedded":
+        query = (
+            "COPY Person(id, name, birth_date, sex, nationality, roles, indicators, notes) FROM "
+            f"(LOAD FROM '{path}' (header=true) RETURN person_id, full_name, birth_date, sex, nationality, "
+            "string_split(roles, ';'), string_split(indicators, ';'), notes)"
+        )
+        store._write(query)
+    else:
+        from graph_tool.server.neo4j_server import instance_dir
+
+        target = instance_dir() / "import" / path.name
+        shutil.copyfile(path, target)
+        query = (
+            f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS r CALL {{ WITH r "
+            "MERGE (n:Person {id: r.person_id}) SET n:Entity, n.name = r.full_name, "
+            "n.birth_date = r.birth_date, n.sex = r.sex, n.nationality = r.nationality, "
+            "n.roles = split(r.roles, ';'), "
+            "n.indicators = CASE r.indicators WHEN '' THEN null ELSE split(r.indicators, ';') END "
+            "} IN TRANSACTIONS OF 10000 ROWS"
+        )
+        try:
+            _autocommit(store, query)
+        finally:
+            target.unlink(missing_ok=True)
+    out["seconds"] = round(time.perf_counter() - start, 2)
+    out["persons"] = store.counts()[Label.PERSON]
+    out["rows"] = out.get("rows", out["persons"])
+    if kind == "neo4j":
+        _clear_neo4j(store)
+    store.close()
+    out["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+# --- the parent ------------------------------------------------------------------------------
+
+
+def run_child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", method, kind, str(path), str(case), str(batch)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"method": method, "store": kind, "error": done.stderr.strip().splitlines()[-1:]}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--skip-neo4j", action="store_true")
+    parser.add_argument("--skip-embedded", action="store_true")
+    parser.add_argument("--only", choices=("loader", "bulk"), help="run only the loader, or only the bulk imports")
+    parser.add_argument("--child", nargs=5, metavar=("METHOD", "KIND", "FILE", "CASE", "BATCH"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        method, kind, file, case, batch = args.child
+        print(json.dumps(child(method, kind, Path(file), Path(case), int(batch))))
+        return 0
+    kinds = [k for k in ("embedded", "neo4j") if not getattr(args, f"skip_{k}")]
+    methods = [m for m in ("loader", "bulk") if args.only in (None, m)]
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        for n in args.rows:
+            path = Path(tmp) / f"people_{n}.csv"
+            write_people(path, n)
+            size = path.stat().st_size / 2**20
+            print(f"\n== {n:,} rows ({size:.1f} MiB), batch {args.batch:,}")
+            print(f"{'method':<22}{'seconds':>9}{'rows/s':>10}{'peak MiB':>10}  notes")
+            for kind in kinds:
+                for method in methods:
+                    label = f"{'loader' if method == 'loader' else 'COPY FROM' if kind == 'embedded' else 'LOAD CSV'}"
+                    r = run_child(method, kind, path, Path(tmp) / f"case-{kind}-{method}-{n}", args.batch)
+                    if "error" in r:
+                        print(f"{label + '/' + kind:<22} error: {r['error']}")
+                        continue
+                    rate = r["rows"] / r["seconds"] if r["seconds"] else float("inf")
+                    notes = ""
+                    if "phases" in r:
+                        ph = r["phases"]
+                        store_s = ph["upsert_nodes"]
+                        notes = (
+                            f"store {store_s:.1f}s (read existing {ph['_existing_nodes']:.1f}s, create "
+                            f"{ph['_create_nodes']:.1f}s), ref checks {ph['get_nodes']:.1f}s, read+map+reconcile "
+                            f"{r['seconds'] - store_s - ph['get_nodes']:.1f}s"
+                        )
+                    name = f"{label}/{kind}"
+                    print(f"{name:<22}{r['seconds']:>9.2f}{rate:>10,.0f}{r['peak_rss_mib']:>10,.0f}  {notes}")
+                    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

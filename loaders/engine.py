@@ -1,0 +1,666 @@
+"""The load engine: read, map, check, batch and write, with a report.
+
+:func:`load_files` applies one spec to one or more files. Each file is read as a stream and
+cut into batches of ``batch_size`` rows. For each batch the engine
+
+1. maps every row (:mod:`loaders.mapping`, or :mod:`loaders.formats` for FtM and node/edge
+   files); a row that fails is rejected with ``file:row:field: reason`` and the others go on;
+2. checks that every node a row only refers to (a person id in a phone list, a holder id on
+   a document) exists, in the store or in the batch; a row whose reference is missing is
+   rejected whole, before anything of it is written;
+3. reconciles records of one id: **the first value wins**. When a later row gives the same
+   node (or relationship) a different value for a property, that value is not written and a
+   conflict warning names both rows and the properties; a later row may still fill a
+   property the first left empty, and list properties (aliases, roles, indicators)
+   accumulate. Across separate loads the store's rule applies (the newest value wins), so a
+   corrected file updates what an earlier one wrote;
+4. upserts the nodes, then the relationships (both stores decide what is new before
+   writing), and counts what was created, updated and unchanged per label and type;
+5. records the batch as committed in a checkpoint file.
+
+After the last batch a ``Source`` node records the file (name, file, spec, rows, sha256).
+
+**Dry run**: the same, through :class:`~loaders.dryrun.DryRunStore`, which reads the store
+to plan every upsert and writes nothing. **Idempotent**: ids are stable, so loading the same
+files again reports 0 created and 0 updated. **Resumable**: after an interruption (Ctrl-C,
+a kill), ``resume=True`` skips writing the batches a checkpoint says were committed (they
+are still read and mapped, so the report covers the whole file); the batch that was being
+written when the load stopped is written again, which changes nothing it already wrote.
+Checkpoints live in the case folder (``load-checkpoints/``) for the embedded store, in
+``~/.cache/graph-tool/load-checkpoints/`` for Neo4j, and are removed when a file completes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from graph_tool.model import Label, PropType, Rel
+from graph_tool.store.base import EdgeRecord, GraphStore, NodeRecord, StoreError
+from loaders.dryrun import DryRunStore
+from loaders.formats import FtmMapper, NodesEdgesMapper
+from loaders.mapping import Mapped, RowError, SpecMapper
+from loaders.readers import FileError, FileInfo, Progress, Row, file_format, open_rows
+from loaders.report import FileReport, LoadReport, RejectsWriter
+from loaders.spec import Spec, load_spec
+
+DEFAULT_BATCH = 10_000
+_LOOKUP_CHUNK = 20_000
+
+
+class RowMapper(Protocol):
+    """What the engine needs of a mapper."""
+
+    def plan(self, paths: list[Path]) -> list[Path]: ...
+
+    def start_file(self, source: str, path: Path) -> None: ...
+
+    def check_columns(self, info: FileInfo) -> list[str]: ...
+
+    def map(self, row: Row) -> Mapped | None: ...
+
+
+class LoadInterrupted(Exception):
+    """The load was interrupted (Ctrl-C); ``report`` says how far it got."""
+
+    def __init__(self, report: LoadReport) -> None:
+        super().__init__("load interrupted")
+        self.report = report
+
+
+def mapper_for(spec: Spec) -> RowMapper:
+    """The mapper for a spec's format."""
+    if spec.reader.format == "ftm":
+        return FtmMapper(spec)
+    if spec.reader.format == "nodes-edges":
+        return NodesEdgesMapper(spec)
+    return SpecMapper(spec)
+
+
+def source_id(spec: Spec, path: Path) -> str:
+    """The stable id of the Source a file loaded with a spec becomes: ``spec:file name``.
+
+    It does not depend on the content, so a corrected copy of a file updates what the
+    earlier copy loaded, and the same file loaded again changes nothing.
+    """
+    return f"{spec.name}:{path.name}"
+
+
+# --- conflict tracking ------------------------------------------------------------------
+
+
+_BITS = 21  # per property: 1 presence bit and a 20-bit hash of the value
+_MASK = (1 << 20) - 1
+
+
+class Tracker:
+    """The first value of every scalar property of every id, compactly, for one load.
+
+    Each id keeps one integer (a 20-bit hash per property, with a presence bit) and the
+    row that first gave it, so a million ids take tens of megabytes, not a copy of the data.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[int, int]] = {}
+        self.index: dict[tuple[str, str], int] = {}
+        self.files: list[str] = []
+
+    def file_code(self, name: str) -> int:
+        self.files.append(name)
+        return len(self.files) - 1
+
+    def where(self, code: int) -> str:
+        return f"{self.files[code >> 32]}:{code & 0xFFFFFFFF}"
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.seen
+
+    def check(
+        self, kind: str, key: str, props: dict[str, Any], types: dict[str, PropType], code: int
+    ) -> tuple[dict[str, Any], list[str], int]:
+        """Props with conflicting values removed, the conflicting names, the first row."""
+        entry = self.seen.get(key)
+        packed, first = (0, code) if entry is None else (entry[1], entry[0])
+        kept = props
+        conflicts: list[str] = []
+        for name, value in props.items():
+            if types.get(name) is PropType.STRING_LIST or value is None:
+                continue
+            slot = self.index.get((kind, name))
+            if slot is None:
+                slot = self.index[(kind, name)] = sum(1 for k in self.index if k[0] == kind)
+            shift = slot * _BITS
+            h = (hash(value) & _MASK) | (1 << 20)
+            old = (packed >> shift) & ((1 << _BITS) - 1)
+            if not old:
+                packed |= h << shift
+            elif old != h:
+                if kept is props:
+                    kept = dict(props)
+                kept.pop(name, None)
+                conflicts.append(name)
+        self.seen[key] = (first, packed)
+        return kept, conflicts, first
+
+
+# --- checkpoints ------------------------------------------------------------------------
+
+
+class Checkpoints:
+    """Which batches of which file were committed, in files beside the store."""
+
+    def __init__(self, store: GraphStore, folder: Path | None = None) -> None:
+        if folder is None:
+            case = getattr(store, "folder", None)
+            if isinstance(case, Path):
+                folder = case / "load-checkpoints"
+            else:
+                digest = hashlib.sha256(store.describe().encode()).hexdigest()[:12]
+                folder = Path.home() / ".cache" / "graph-tool" / "load-checkpoints" / digest
+        self.folder = folder
+
+    def path(self, source: str, sha256: str, spec: Spec, batch_size: int) -> Path:
+        key = hashlib.sha256(f"{source}\x1f{sha256}\x1f{spec.text}\x1f{batch_size}".encode()).hexdigest()[:24]
+        return self.folder / f"{key}.json"
+
+    def committed(self, path: Path) -> int:
+        try:
+            return int(json.loads(path.read_text(encoding="utf-8"))["batches"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0
+
+    def save(self, path: Path, source: str, batches: int, last_row: int) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"source": source, "batches": batches, "last_row": last_row}), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def clear(self, path: Path) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+# --- the load of one file ------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    row: Row
+    edges: list[EdgeRecord]
+    refs: list[tuple[Label, str, str]]  # (label, id, field) still missing
+
+
+@dataclass
+class LoadState:
+    """What lives across the files of one load (one command, or one case folder)."""
+
+    tracker: Tracker = field(default_factory=Tracker)
+    known: set[tuple[Label, str]] = field(default_factory=set)  # ids found in the store
+    dry: DryRunStore | None = None  # a dry run's overlay, seen by every file of the load
+
+
+class _FileLoad:
+    def __init__(
+        self,
+        store: GraphStore,
+        spec: Spec,
+        mapper: RowMapper,
+        path: Path,
+        state: LoadState,
+        *,
+        write: bool,
+        batch_size: int,
+        resume: bool,
+        rejects: Path | None,
+        checkpoints: Checkpoints | None,
+        progress: Progress | None,
+        on_batch: Callable[[FileReport, int], None] | None,
+        tick: Callable[[], None] | None,
+    ) -> None:
+        self.store = store
+        self.spec = spec
+        self.mapper = mapper
+        self.path = path
+        self.state = state
+        self.write = write
+        self.batch_size = max(1, batch_size)
+        self.resume = resume
+        self.rejects_path = rejects
+        self.checkpoints = checkpoints
+        self.progress = progress
+        self.on_batch = on_batch
+        self.tick = tick
+        self.source = source_id(spec, path)
+        self.fr = FileReport(path.name, str(path), self.source, spec.name)
+        self.rejects: RejectsWriter | None = None
+        self.deferred: list[_Pending] = []
+        self.code = state.tracker.file_code(path.name) << 32
+
+    # -- rows ---------------------------------------------------------------------------
+    def reject(self, row: Row, field_name: str, reason: str) -> None:
+        self.fr.reject(row.row, field_name, reason)
+        if self.rejects is not None:
+            self.rejects.write(row, field_name, reason)
+
+    def run(self) -> FileReport:
+        fr = self.fr
+        started = time.perf_counter()
+        try:
+            info, rows = open_rows(self.path, self.spec.reader, self.progress)
+        except FileError as exc:
+            fr.error = str(exc)
+            return fr
+        fr.format, fr.encoding, fr.sha256 = info.format, info.encoding, info.sha256
+        if self.rejects_path is not None:
+            self.rejects = RejectsWriter(self.rejects_path, info)
+        checkpoint = None
+        skip = 0
+        if self.checkpoints is not None:
+            checkpoint = self.checkpoints.path(self.source, info.sha256, self.spec, self.batch_size)
+            done = self.checkpoints.committed(checkpoint)
+            if done and self.resume:
+                skip = done
+                fr.warn(f"{fr.file}: resuming: batches 1-{done} were committed by an earlier load")
+            elif done:
+                fr.warn(f"{fr.file}: an earlier load stopped after batch {done}; loading all of it again")
+        try:
+            self.mapper.start_file(self.source, self.path)
+            batch: list[tuple[Row, Mapped]] = []
+            count = 0
+            checked = False
+            last_row = 0
+            for row in rows:
+                if not checked:
+                    for w in self.mapper.check_columns(info):
+                        fr.warn(w)
+                    checked = True
+                fr.rows_read += 1
+                count += 1
+                last_row = row.row
+                if row.error is not None:
+                    self.reject(row, *row.error)
+                else:
+                    try:
+                        mapped = self.mapper.map(row)
+                    except RowError as exc:
+                        self.reject(row, exc.field, exc.reason)
+                    else:
+                        if mapped is None:
+                            fr.rows_skipped += 1
+                        else:
+                            for w in mapped.warnings:
+                                fr.warn(f"{row.ref}:{w}")
+                            batch.append((row, mapped))
+                if count >= self.batch_size:
+                    self._batch(batch, fr.batches < skip, checkpoint, last_row)
+                    batch, count = [], 0
+            if not checked:
+                for w in self.mapper.check_columns(info):
+                    fr.warn(w)
+            if count or batch:
+                self._batch(batch, fr.batches < skip, checkpoint, last_row)
+            self._finish_deferred()
+            self._write_source(info)
+        except FileError as exc:
+            fr.error = str(exc)
+        finally:
+            if self.rejects is not None:
+                self.rejects.close()
+                if self.rejects.count:
+                    fr.rejects_file = str(self.rejects.path)
+        for w in info.warnings:
+            fr.warn(w)
+        if fr.error is None and checkpoint is not None and self.checkpoints is not None:
+            self.checkpoints.clear(checkpoint)
+        fr.seconds = round(time.perf_counter() - started, 3)
+        return fr
+
+    # -- batches ------------------------------------------------------------------------
+    def _batch(self, batch: list[tuple[Row, Mapped]], skip: bool, checkpoint: Path | None, last_row: int) -> None:
+        fr = self.fr
+        fr.batches += 1
+        accepted = self._check_refs(batch)
+        nodes, edges = self._reconcile(accepted)
+        failed: dict[str, tuple[str, str]] = {}
+        if skip:
+            fr.batches_resumed += 1
+        else:
+            self._write(nodes, edges, failed)
+        pending = {id(p.row) for p in self.deferred}
+        for row, _ in accepted:
+            if row.ref in failed:
+                self.reject(row, *failed[row.ref])
+            elif id(row) not in pending:
+                fr.rows_loaded += 1
+        if self.write and not skip and checkpoint is not None and self.checkpoints is not None:
+            self.checkpoints.save(checkpoint, self.source, fr.batches, last_row)
+        if self.tick is not None:
+            self.tick()
+        if self.on_batch is not None:
+            self.on_batch(fr, fr.batches)
+
+    def _check_refs(self, batch: list[tuple[Row, Mapped]]) -> list[tuple[Row, Mapped]]:
+        produced = {(n.label, n.id) for _, m in batch for n in m.nodes}
+        tracker, known = self.state.tracker, self.state.known
+        need: dict[Label, set[str]] = {}
+        for _, m in batch:
+            for r in m.refs:
+                k = (r.label, r.id)
+                if k not in produced and k not in known and _node_key(r.label, r.id) not in tracker:
+                    need.setdefault(r.label, set()).add(r.id)
+        for label, ids in need.items():
+            self._lookup(label, sorted(ids))
+        accepted = []
+        for row, m in batch:
+            missing = [
+                r
+                for r in m.refs
+                if (r.label, r.id) not in produced
+                and (r.label, r.id) not in known
+                and _node_key(r.label, r.id) not in tracker
+            ]
+            hard = [r for r in missing if not r.deferrable]
+            if hard:
+                r = hard[0]
+                self.reject(row, r.field, f"no {r.label} with id {r.id!r} (load it first)")
+                continue
+            if missing:
+                keys = {(r.label, r.id) for r in missing}
+                later = [
+                    e for e in m.edges if (e.source_label, e.source_id) in keys or (e.target_label, e.target_id) in keys
+                ]
+                m.edges = [e for e in m.edges if e not in later]
+                self.deferred.append(_Pending(row, later, [(r.label, r.id, r.field) for r in missing]))
+            accepted.append((row, m))
+        return accepted
+
+    def _lookup(self, label: Label, ids: list[str]) -> None:
+        known = self.state.known
+        if len(known) > 2_000_000:
+            known.clear()
+        for i in range(0, len(ids), _LOOKUP_CHUNK):
+            for node in self.store.get_nodes(label, ids[i : i + _LOOKUP_CHUNK]):
+                known.add((label, node.id))
+
+    def _reconcile(
+        self, accepted: list[tuple[Row, Mapped]]
+    ) -> tuple[dict[Label, dict[str, NodeRecord]], dict[Rel, dict[str, EdgeRecord]]]:
+        tracker = self.state.tracker
+        nodes: dict[Label, dict[str, NodeRecord]] = {}
+        edges: dict[Rel, dict[str, EdgeRecord]] = {}
+        for row, m in accepted:
+            code = self.code | row.row
+            for n in m.nodes:
+                label = Label(n.label)
+                types = _node_types(label)
+                props, conflicts, first = tracker.check(label, _node_key(label, n.id), dict(n.props), types, code)
+                conflicts = [c for c in conflicts if (label, c) not in _VARIANTS]
+                if conflicts:
+                    self.fr.warn(
+                        f"{row.ref}: conflict: {label} {n.id}: {', '.join(conflicts)} differ from "
+                        f"{tracker.where(first)}; the first value is kept"
+                    )
+                group = nodes.setdefault(label, {})
+                prev = group.get(n.id)
+                merged = props if prev is None else _merge(dict(prev.props), props, types)
+                group[n.id] = NodeRecord(label, n.id, merged, n.source, prev.source_ref if prev else n.source_ref)
+            for e in m.edges:
+                rel = Rel(e.type)
+                types = _rel_types(rel)
+                eid = e.id
+                props, conflicts, first = tracker.check(rel, eid, dict(e.props), types, code)
+                if conflicts:
+                    self.fr.warn(
+                        f"{row.ref}: conflict: {rel} {e.source_id} -> {e.target_id}: {', '.join(conflicts)} differ "
+                        f"from {tracker.where(first)}; the first value is kept"
+                    )
+                group_e = edges.setdefault(rel, {})
+                prev_e = group_e.get(eid)
+                merged = props if prev_e is None else _merge(dict(prev_e.props), props, types)
+                group_e[eid] = EdgeRecord(
+                    rel,
+                    e.source_label,
+                    e.source_id,
+                    e.target_label,
+                    e.target_id,
+                    merged,
+                    e.source,
+                    prev_e.source_ref if prev_e else e.source_ref,
+                    e.key,
+                )
+        return nodes, edges
+
+    def _write(
+        self,
+        nodes: dict[Label, dict[str, NodeRecord]],
+        edges: dict[Rel, dict[str, EdgeRecord]],
+        failed: dict[str, tuple[str, str]],
+    ) -> None:
+        fr = self.fr
+        for label, recs in nodes.items():
+            res = self.store.upsert_nodes(list(recs.values()), batch_size=len(recs) + 1)
+            fr.count_nodes(label, res.created, res.updated, res.unchanged)
+        for rel, erecs in edges.items():
+            res = self.store.upsert_edges(list(erecs.values()), batch_size=len(erecs) + 1)
+            fr.count_edges(rel, res.created, res.updated, res.unchanged)
+            for ref, reason in res.rejected:
+                failed.setdefault(ref, ("_relationship", reason))
+
+    def _finish_deferred(self) -> None:
+        """Relationships to entities that came later in the file: write them now."""
+        if not self.deferred:
+            return
+        fr = self.fr
+        pending, self.deferred = self.deferred, []
+        need: dict[Label, set[str]] = {}
+        for p in pending:
+            for label, node_id, _ in p.refs:
+                if _node_key(label, node_id) not in self.state.tracker and (label, node_id) not in self.state.known:
+                    need.setdefault(label, set()).add(node_id)
+        for label, ids in need.items():
+            self._lookup(label, sorted(ids))
+        ok: list[tuple[Row, Mapped]] = []
+        for p in pending:
+            missing = [
+                (label, node_id, f)
+                for label, node_id, f in p.refs
+                if _node_key(label, node_id) not in self.state.tracker and (label, node_id) not in self.state.known
+            ]
+            if missing:
+                label, node_id, f = missing[0]
+                self.reject(p.row, f, f"no {label} with id {node_id!r} in the file or the store")
+            else:
+                ok.append((p.row, Mapped(edges=p.edges)))
+        for i in range(0, len(ok), self.batch_size):
+            part = ok[i : i + self.batch_size]
+            _, edges = self._reconcile(part)
+            failed: dict[str, tuple[str, str]] = {}
+            self._write({}, edges, failed)
+            for row, _ in part:
+                if row.ref in failed:
+                    self.reject(row, *failed[row.ref])
+                else:
+                    fr.rows_loaded += 1
+
+    def _write_source(self, info: FileInfo) -> None:
+        props: dict[str, Any] = {
+            "name": info.name,
+            "kind": self.spec.kind,
+            "file": str(self.path),
+            "spec": self.spec.name,
+            "rows": self.fr.rows_read,
+            "sha256": info.sha256,
+        }
+        if self.spec.partner:
+            props["partner"] = self.spec.partner
+        res = self.store.upsert_nodes([NodeRecord(Label.SOURCE, self.source, props, self.source, info.name)])
+        self.fr.count_nodes(Label.SOURCE, res.created, res.updated, res.unchanged)
+
+
+def _node_key(label: Label | str, node_id: str) -> str:
+    return f"{label}\x1f{node_id}"
+
+
+# Properties that legitimately differ between records of one id: the first value is kept
+# without a conflict warning (a phone number written "+84 91..." on one row, "+8491..." on another).
+_VARIANTS = {(Label.PHONE, "raw")}
+
+_TYPES_CACHE: dict[str, dict[str, PropType]] = {}
+
+
+def _node_types(label: Label) -> dict[str, PropType]:
+    from graph_tool.store.base import node_prop_types
+
+    found = _TYPES_CACHE.get(label)
+    if found is None:
+        found = _TYPES_CACHE[label] = node_prop_types(label)
+    return found
+
+
+def _rel_types(rel: Rel) -> dict[str, PropType]:
+    from graph_tool.store.base import rel_prop_types
+
+    found = _TYPES_CACHE.get(rel)
+    if found is None:
+        found = _TYPES_CACHE[rel] = rel_prop_types(rel)
+    return found
+
+
+def _merge(current: dict[str, Any], new: dict[str, Any], types: dict[str, PropType]) -> dict[str, Any]:
+    """Merge two records of one id in a batch: fill empty properties, accumulate lists."""
+    for name, value in new.items():
+        if value is None or value == "" or value == []:
+            continue
+        if types.get(name) is PropType.STRING_LIST:
+            merged = list(current.get(name) or [])
+            merged.extend(v for v in value if v not in merged)
+            current[name] = merged
+        elif current.get(name) in (None, ""):
+            current[name] = value
+    return current
+
+
+# --- the public entry points ------------------------------------------------------------
+
+
+def rejects_path_for(rejects: Path | None, path: Path, several: bool) -> Path | None:
+    """Where one input's rejected rows go: ``rejects`` itself, or with the input's stem in it."""
+    if rejects is None:
+        return None
+    if not several:
+        return rejects
+    return rejects.with_name(f"{rejects.stem}.{path.stem}{rejects.suffix or '.csv'}")
+
+
+def load_files(
+    store: GraphStore,
+    files: Sequence[str | Path],
+    spec: Spec | str | Path,
+    *,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    resume: bool = False,
+    rejects: str | Path | None = None,
+    progress: bool = False,
+    on_batch: Callable[[FileReport, int], None] | None = None,
+    checkpoint_dir: Path | None = None,
+    report: LoadReport | None = None,
+    state: LoadState | None = None,
+) -> LoadReport:
+    """Load ``files`` into ``store`` with ``spec`` (a :class:`Spec`, built-in name or path).
+
+    Returns the :class:`~loaders.report.LoadReport`; raises :class:`LoadInterrupted` (with
+    the report so far) on Ctrl-C and :class:`~loaders.spec.SpecError` for a bad spec.
+    """
+    spec = spec if isinstance(spec, Spec) else load_spec(spec)
+    report = report if report is not None else LoadReport(store.describe(), dry_run=dry_run)
+    state = state if state is not None else LoadState()
+    target: GraphStore = store
+    if dry_run:
+        if state.dry is None:
+            state.dry = DryRunStore(store)
+        target = state.dry
+    paths = [Path(f) for f in files]
+    mapper = mapper_for(spec)
+    ordered = mapper.plan(paths)
+    checkpoints = None if dry_run else Checkpoints(store, checkpoint_dir)
+    rejects_path = Path(rejects) if rejects is not None else None
+    with _progress_display(progress) as display:
+        for path in ordered:
+            counter = Progress()
+            task = display.add(path.name) if display else None
+
+            def tick(counter: Progress = counter, task: Any = task) -> None:
+                if display is not None:
+                    display.update(task, counter)
+
+            load = _FileLoad(
+                target,
+                spec,
+                mapper,
+                path,
+                state,
+                write=not dry_run,
+                batch_size=batch_size,
+                resume=resume and not dry_run,
+                rejects=rejects_path_for(rejects_path, path, len(paths) > 1),
+                checkpoints=checkpoints,
+                progress=counter,
+                on_batch=on_batch,
+                tick=tick,
+            )
+            try:
+                fr = load.run()
+            except KeyboardInterrupt:
+                load.fr.warn(f"{path.name}: interrupted after batch {load.fr.batches}")
+                report.files.append(load.fr)
+                report.interrupted = True
+                raise LoadInterrupted(report) from None
+            except StoreError as exc:
+                load.fr.error = f"the store refused a write: {exc}"
+                fr = load.fr
+            if fr.format == "":
+                fr.format = file_format(path, spec.reader)
+            report.files.append(fr)
+            tick()
+    report.check()
+    return report
+
+
+class _Display:
+    """A rich progress bar, one task per file."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+        )
+
+    def add(self, name: str) -> Any:
+        return self.bar.add_task(name, total=None)
+
+    def update(self, task: Any, counter: Progress) -> None:
+        self.bar.update(task, completed=counter.done, total=counter.total or None)
+
+
+@contextlib.contextmanager
+def _progress_display(enabled: bool) -> Iterator[_Display | None]:
+    if not enabled:
+        yield None
+        return
+    display = _Display()
+    with display.bar:
+        yield display

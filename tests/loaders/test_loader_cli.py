@@ -1,0 +1,78 @@
+"""The load commands, and a whole generated case loaded twice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph_tool.cli import main
+from graph_tool.store.base import GraphStore
+from loaders.case import CASE_FILES, load_case
+
+HEADER = "person_id,full_name,aliases,birth_date,sex,nationality,roles,indicators,notes\n"
+
+
+def test_load_command(write: Callable[..., Path], tmp_path: Path) -> None:
+    people = write("people.csv", HEADER + "P-1,A,,,,,victim,,\nP-2,B,,1990-02-30,,,,,\n")
+    case = str(tmp_path / "case")
+    report_path = tmp_path / "report.json"
+    rejects = tmp_path / "rejects.csv"
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [
+            "load",
+            str(people),
+            "--spec",
+            "people",
+            "--store",
+            case,
+            "--report",
+            str(report_path),
+            "--rejects",
+            str(rejects),
+            "--no-progress",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "rows read 2 = loaded 1 + rejected 1 + skipped 0" in result.output
+    report = json.loads(report_path.read_text())
+    assert report["rows_loaded"] == 1 and report["nodes"]["Person"]["created"] == 1
+    assert report["files"][0]["rejected"] == [
+        "people.csv:3:birth_date: date: impossible calendar date: day is out of range for month"
+    ]
+    assert rejects.read_text().startswith("person_id,full_name")
+    dry = runner.invoke(main, ["load", str(people), "--spec", "people", "--store", case, "--dry-run"])
+    assert dry.exit_code == 0 and "Dry run" in dry.output
+    bad_spec = runner.invoke(main, ["load", str(people), "--spec", "nope", "--store", case])
+    assert bad_spec.exit_code != 0 and "not a built-in spec" in bad_spec.output
+    missing = runner.invoke(main, ["load", str(people), "--spec", "phones", "--store", case])
+    assert missing.exit_code == 2 and "missing column" in missing.output
+
+
+@pytest.mark.slow
+def test_generated_case_loads_and_reloads(store: GraphStore, tmp_path: Path) -> None:
+    generate = pytest.importorskip("sample_data.generate")
+    folder = tmp_path / "gen"
+    generate.generate_case(folder, people=80, seed=5)
+    assert {p.name for p in folder.glob("*.csv")} == {name for name, _ in CASE_FILES}
+    first = load_case(store, folder)
+    first.check()
+    assert not first.errors
+    assert first.rows_rejected == 0, first.rejections[:5]
+    assert [f.file for f in first.files] == [name for name, _ in CASE_FILES]
+    counts = store.counts()
+    second = load_case(store, folder)
+    assert second.created == 0 and second.updated == 0 and store.counts() == counts
+
+
+def test_load_case_command(tmp_path: Path, write: Callable[..., Path]) -> None:
+    folder = write("people.csv", HEADER + "P-1,A,,,,,,,\n").parent
+    write("relations.csv", "from_id,to_id,relation,date,notes\nP-1,P-9,recruited,,\n")
+    result = CliRunner().invoke(main, ["load-case", str(folder), "--store", str(tmp_path / "c"), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "relations.csv:2:to_id: no Person with id 'P-9'" in result.output
