@@ -54,9 +54,12 @@ class DryRunStore(GraphStore):
     def _update_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
         self._create_nodes(label, rows)
 
-    def _existing_edges(self, group: tuple[Rel, Label, Label], ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        found = self.inner._existing_edges(group, ids)
-        for i in ids:
+    def _existing_edges(
+        self, group: tuple[Rel, Label, Label], keys: Sequence[Mapping[str, str]]
+    ) -> dict[str, dict[str, Any]]:
+        found = self.inner._existing_edges(group, keys)
+        for key in keys:
+            i = key["id"]
             mine = self._edges.get((group, i))
             if mine is not None:
                 found[i] = {**found.get(i, {}), **mine}

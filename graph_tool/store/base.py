@@ -193,6 +193,9 @@ def rel_prop_types(rel: Rel) -> dict[str, PropType]:
     return {p.name: p.type for p in REL_TYPES[rel].all_properties}
 
 
+# Endpoint ids carried in relationship rows; not properties.
+ENDPOINTS = frozenset({"src", "dst"})
+
 # Properties the store maintains itself; a record never sets them directly.
 MANAGED = frozenset({"id", "sources", "source_refs", "loaded_at", "updated_at"})
 
@@ -347,7 +350,7 @@ class GraphStore(ABC):
             if id_ in new_ids:
                 creates.append({**props, "id": id_, "loaded_at": now, "updated_at": now})
                 result.created += 1
-            elif any(existing[id_].get(k) != v for k, v in props.items()):
+            elif any(existing[id_].get(k) != v for k, v in props.items() if k not in ENDPOINTS):
                 updates.append({**props, "id": id_, "updated_at": now})
                 result.updated += 1
             else:
@@ -390,7 +393,8 @@ class GraphStore(ABC):
                 result.rejected.append((rec.source_ref, f"{rec.type}: no {target_label} with id {rec.target_id!r}"))
             else:
                 ok.append(rec)
-        existing = self._existing_edges(group, sorted({r.id for r in ok}))
+        keys = {r.id: {"id": r.id, "src": r.source_id, "dst": r.target_id} for r in ok}
+        existing = self._existing_edges(group, [keys[k] for k in sorted(keys)])
         planned: dict[str, dict[str, Any]] = {}
         new_ids: set[str] = set()
         for rec in ok:
@@ -408,10 +412,8 @@ class GraphStore(ABC):
             if rec.source_ref:
                 merged["source_refs"] = merge_list(merged.get("source_refs"), f"{rec.source}:{rec.source_ref}")
             planned[rec.id] = merged
-        for k in list(planned):
-            if k not in new_ids:
-                planned[k].pop("src", None)
-                planned[k].pop("dst", None)
+        for k in planned:  # endpoints travel with every row: updates find edges through them
+            planned[k].update(src=keys[k]["src"], dst=keys[k]["dst"])
         result += self._apply_plan(group, planned, new_ids, existing, self._create_edges, self._update_edges)
         return result
 
@@ -433,8 +435,10 @@ class GraphStore(ABC):
         """Overwrite the given properties of existing nodes."""
 
     @abstractmethod
-    def _existing_edges(self, group: tuple[Rel, Label, Label], ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """Current properties of the relationships in ``group`` with these ids."""
+    def _existing_edges(
+        self, group: tuple[Rel, Label, Label], keys: Sequence[Mapping[str, str]]
+    ) -> dict[str, dict[str, Any]]:
+        """Current properties of the relationships in ``group`` with these ``{id, src, dst}`` keys."""
 
     @abstractmethod
     def _create_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:

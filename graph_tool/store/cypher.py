@@ -40,13 +40,17 @@ def update_nodes(label: Label, names: Iterable[str]) -> str:
 
 
 def existing_nodes(label: Label) -> str:
-    """Nodes of ``label`` among ``$ids``."""
-    return f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n"
+    """Nodes of ``label`` among ``$ids``.
+
+    One key lookup per id (``UNWIND``): ``WHERE n.id IN $ids`` scans the whole table in
+    LadybugDB, which made loading quadratic.
+    """
+    return f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n"
 
 
 def existing_ids(label: Label) -> str:
     """Ids of ``label`` among ``$ids``."""
-    return f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n.id AS id"
+    return f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id"
 
 
 def create_edges(rel: Rel, source: Label, target: Label, names: Iterable[str]) -> str:
@@ -63,8 +67,11 @@ def update_edges(rel: Rel, source: Label, target: Label, names: Iterable[str]) -
 
 
 def existing_edges(rel: Rel, source: Label, target: Label) -> str:
-    """Relationships of one type and label pair among ``$ids``."""
-    return f"MATCH (:{source})-[e:{rel}]->(:{target}) WHERE e.id IN $ids RETURN e"
+    """Relationships of one type and label pair among ``$keys`` (``{id, src, dst}`` rows)."""
+    return (
+        f"UNWIND $keys AS k MATCH (:{source} {{id: k.src}})-[e:{rel}]->(:{target} {{id: k.dst}}) "
+        "WHERE e.id = k.id RETURN e"
+    )
 
 
 def set_property(label: Label, name: str) -> str:

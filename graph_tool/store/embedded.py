@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import ladybug
+import pandas as pd
 
 from graph_tool.model import NODE_TYPES, REL_TYPES, Label, PropType, Rel
 from graph_tool.store import cypher
@@ -117,34 +118,50 @@ class EmbeddedStore(GraphStore):
 
     # -- primitives ---------------------------------------------------------------------
     def _existing_nodes(self, label: Label, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
         self._ensure_schema()
         rows = self._run(cypher.existing_nodes(label), {"ids": list(ids)})
         return {r["n"]["id"]: _plain_props(r["n"]) for r in rows}
 
     def _existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
         self._ensure_schema()
         return {r["id"] for r in self._run(cypher.existing_ids(label), {"ids": list(ids)})}
 
     def _create_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
+        # COPY from a DataFrame: what is new was decided before, and it is many times faster
+        # than UNWIND ... CREATE (whose cost is parameter type inference).
         names = _columns(rows, cypher.node_prop_names(label))
-        self._write(cypher.create_nodes(label, names), {"rows": _complete(rows, names)})
+        self._copy(f"COPY {label}({', '.join(names)}) FROM $df", _frame(rows, names))
 
     def _update_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
         names = _columns(rows, cypher.node_prop_names(label))
         self._write(cypher.update_nodes(label, names), {"rows": _complete(rows, names)})
 
-    def _existing_edges(self, group: tuple[Rel, Label, Label], ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def _existing_edges(
+        self, group: tuple[Rel, Label, Label], keys: Sequence[Mapping[str, str]]
+    ) -> dict[str, dict[str, Any]]:
+        if not keys:
+            return {}
         self._ensure_schema()
-        rows = self._run(cypher.existing_edges(*group), {"ids": list(ids)})
+        rows = self._run(cypher.existing_edges(*group), {"keys": [dict(k) for k in keys]})
         return {r["e"]["id"]: _plain_props(r["e"]) for r in rows}
 
     def _create_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
-        names = _columns(rows, cypher.rel_prop_names(group[0]))
-        self._write(cypher.create_edges(*group, names), {"rows": _complete(rows, [*names, "src", "dst"])})
+        rel, source, target = group
+        names = _columns(rows, cypher.rel_prop_names(rel))
+        frame = _frame(rows, ["src", "dst", *names])
+        self._copy(f"COPY {rel}({', '.join(names)}) FROM $df (from='{source}', to='{target}')", frame)
 
     def _update_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
         names = _columns(rows, cypher.rel_prop_names(group[0]))
-        self._write(cypher.update_edges(*group, names), {"rows": _complete(rows, names)})
+        self._write(cypher.update_edges(*group, names), {"rows": _complete(rows, [*names, "src", "dst"])})
+
+    def _copy(self, statement: str, frame: pd.DataFrame) -> None:
+        self._ensure_schema()
+        self._run(statement, {"df": frame})
 
     # -- contract -----------------------------------------------------------------------
     def set_properties(self, label: Label, values: Mapping[str, Mapping[str, Any]]) -> int:
@@ -254,6 +271,8 @@ class EmbeddedStore(GraphStore):
         return out
 
     def get_nodes(self, label: Label, ids: Sequence[str]) -> list[Node]:
+        if not ids:
+            return []
         self._ensure_schema()
         return [_to_node(r["n"]) for r in self._run(cypher.existing_nodes(label), {"ids": list(ids)})]
 
@@ -399,6 +418,15 @@ def _collect(value: Any, ids: Mapping[tuple[int, int], str], nodes: dict[str, No
 def _columns(rows: list[dict[str, Any]], names: Sequence[str]) -> list[str]:
     """The declared columns that some row fills (an all-empty column has no type to infer)."""
     return [n for n in names if any(row.get(n) is not None for row in rows)]
+
+
+def _frame(rows: list[dict[str, Any]], names: Sequence[str]) -> pd.DataFrame:
+    """Rows as a DataFrame with one column per name.
+
+    Object columns holding the coerced Python values (None for missing): LadybugDB infers
+    each column's type from them, and pandas' nullable dtypes are not supported by its scan.
+    """
+    return pd.DataFrame({name: pd.Series([row.get(name) for row in rows], dtype=object) for name in names})
 
 
 def _complete(rows: list[dict[str, Any]], names: Sequence[str]) -> list[dict[str, Any]]:

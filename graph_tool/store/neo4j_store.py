@@ -102,11 +102,15 @@ class Neo4jStore(GraphStore):
 
     # -- primitives ---------------------------------------------------------------------
     def _existing_nodes(self, label: Label, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
         self._ensure_schema()
         rows = self._execute(cypher.existing_nodes(label), {"ids": list(ids)}, RoutingControl.READ)
         return {r["n"]["id"]: _plain_props(r["n"]) for r in rows}
 
     def _existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
         self._ensure_schema()
         return {r["id"] for r in self._execute(cypher.existing_ids(label), {"ids": list(ids)}, RoutingControl.READ)}
 
@@ -120,9 +124,13 @@ class Neo4jStore(GraphStore):
         names = sorted({k for row in rows for k in row})
         self._write(cypher.update_nodes(label, names), {"rows": [{n: r.get(n) for n in names} for r in rows]})
 
-    def _existing_edges(self, group: tuple[Rel, Label, Label], ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def _existing_edges(
+        self, group: tuple[Rel, Label, Label], keys: Sequence[Mapping[str, str]]
+    ) -> dict[str, dict[str, Any]]:
+        if not keys:
+            return {}
         self._ensure_schema()
-        rows = self._execute(cypher.existing_edges(*group), {"ids": list(ids)}, RoutingControl.READ)
+        rows = self._execute(cypher.existing_edges(*group), {"keys": [dict(k) for k in keys]}, RoutingControl.READ)
         return {r["e"]["id"]: _plain_props(r["e"]) for r in rows}
 
     def _create_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
@@ -248,6 +256,8 @@ class Neo4jStore(GraphStore):
         return out
 
     def get_nodes(self, label: Label, ids: Sequence[str]) -> list[Node]:
+        if not ids:
+            return []
         self._ensure_schema()
         return [
             _to_node(r["n"])
