@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -14,9 +16,14 @@ if TYPE_CHECKING:
 __all__ = ["CaseSummary", "generate_case"]
 
 
+def demo_folder() -> Path:
+    """The committed demo case (200 people, seed 7)."""
+    return Path(str(resources.files("sample_data") / "demo"))
+
+
 def __getattr__(name: str) -> Any:
     # imported on first use, so that `python -m sample_data.generate` runs the module only once
-    if name in __all__:
+    if name in ("CaseSummary", "generate_case"):
         from sample_data import generate
 
         return getattr(generate, name)

@@ -49,20 +49,55 @@ def info_cmd(store: str | None, as_json: bool) -> None:
     "demo",
     epilog="""\b
 Example:
-  graph-tool demo --store demo-case
+  graph-tool demo                      # load, analyse, open the UI on http://127.0.0.1:8501
+  graph-tool demo --no-ui --store /tmp/demo-case
+  graph-tool demo --tiny --no-ui       # the 15-entity hand-made example instead
 """,
 )
 @click.option("--store", "store", default="demo-case", show_default=True, metavar="PATH|URI", help="Where to load it.")
-def demo_cmd(store: str) -> None:
-    """Load the built-in example case and print what is in it."""
+@click.option("--tiny", is_flag=True, help="Load the tiny hand-made example instead of the 200-person demo case.")
+@click.option("--no-ui", is_flag=True, help="Load and analyse, but do not start the browser UI.")
+@click.option("--port", default=8501, show_default=True, help="Port of the UI (on 127.0.0.1).")
+def demo_cmd(store: str, tiny: bool, no_ui: bool, port: int) -> None:
+    """Load the demo case, run the analyses, print what was found, and open the UI."""
+    from graph_tool.analyse import analyse_store
     from graph_tool.example import load_example
 
     with opened(store) as s:
-        nodes, edges = load_example(s)
-        click.echo(f"loaded into {s.describe()}: nodes {nodes.as_dict()}, relationships {edges.as_dict()}")
+        if tiny:
+            nodes, edges = load_example(s)
+            click.echo(
+                f"loaded the tiny example into {s.describe()}: nodes {nodes.as_dict()}, relationships {edges.as_dict()}"
+            )
+        else:
+            from loaders import load_case
+            from sample_data import demo_folder
+
+            report = load_case(s, demo_folder())
+            click.echo(
+                f"loaded the demo case into {s.describe()}: {report.rows_read:,} rows read, "
+                f"{report.rows_loaded:,} loaded, {report.rows_rejected:,} rejected; "
+                f"{report.created:,} created, {report.updated:,} updated"
+            )
         for name, n in s.counts().items():
             if n:
                 click.echo(f"  {name:<16} {n:>9,}")
+        results = analyse_store(s)
+    if results.brokers is not None:
+        click.echo("\nTop brokers:")
+        for e in results.brokers.entries[:5]:
+            click.echo(f"  {e.rank}. {e.person_id}  score {e.score:.3f}")
+    if results.rings is not None:
+        click.echo(
+            f"Rings: {len(results.rings.rings)}; top: "
+            + ", ".join(f"{r.ring_id} ({len(r.members)} people, score {r.score:.0f})" for r in results.rings.rings[:3])
+        )
+    if results.fraud is not None:
+        click.echo(f"Document-fraud findings: {len(results.fraud.findings)} in {len(results.fraud.clusters)} clusters")
+    if not no_ui:
+        from graph_tool.ui import run_ui
+
+        run_ui(store, port=port)
 
 
 @click.command(

@@ -6,6 +6,7 @@ driver. Node and relationship tables are generated from the model.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -47,6 +48,15 @@ _WRITE_WORDS = re.compile(
 )
 
 
+def _buffer_pool_bytes() -> int:
+    """LadybugDB's page cache: ``$GRAPH_TOOL_EMBEDDED_BUFFER_MB`` (default 2 GiB).
+
+    Its own default is a large share of the machine's memory, which a laptop running the
+    UI and a browser cannot spare.
+    """
+    return int(os.environ.get("GRAPH_TOOL_EMBEDDED_BUFFER_MB", "2048")) * 1024 * 1024
+
+
 def schema_statements() -> list[str]:
     """DDL for every node and relationship table in the model."""
     out = []
@@ -77,7 +87,9 @@ class EmbeddedStore(GraphStore):
         self.folder = Path(folder).expanduser()
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = ladybug.Database(str(self.folder / DB_FILE), read_only=read_only)
+            self._db = ladybug.Database(
+                str(self.folder / DB_FILE), read_only=read_only, buffer_pool_size=_buffer_pool_bytes()
+            )
         except RuntimeError as exc:
             raise StoreError(f"cannot open the case at {self.folder}: {exc}") from None
         self._conn = ladybug.Connection(self._db)
