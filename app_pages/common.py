@@ -1,0 +1,203 @@
+"""Shared pieces of the Streamlit pages: the cached store, masking of victims, drawing.
+
+Only ``app.py`` and the modules in ``app_pages/`` import streamlit. Everything here is a
+thin layer over the library: the store is cached with ``st.cache_resource``, results with
+bounded ``st.cache_data``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from graph_tool import audit
+from graph_tool.analyse import AnalysisResults, case_graph, run_analyses
+from graph_tool.config import open_store, store_spec
+from graph_tool.model import Label, identifying_properties
+from graph_tool.store.base import GraphStore, Node, StoreError, Subgraph
+from graph_tool.viz import VizResult, render_html
+
+T = TypeVar("T")
+
+STORE_KEY = "store_location"
+UNMASK_KEY = "unmask_reason"
+
+
+def store_location() -> str:
+    """The store the pages use: chosen on the Case page, else ``$GRAPH_TOOL_STORE``."""
+    if STORE_KEY not in st.session_state:
+        st.session_state[STORE_KEY] = str(store_spec(None))
+    return str(st.session_state[STORE_KEY])
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_store(location: str) -> tuple[GraphStore, threading.Lock]:
+    # One store (and one database handle) per location for the whole server; the lock
+    # serialises use across sessions, since an embedded database handle is not re-entrant.
+    return open_store(location), threading.Lock()
+
+
+@contextmanager
+def store() -> Iterator[GraphStore]:
+    """The cached store for the current location, used under its lock."""
+    s, lock = _cached_store(store_location())
+    with lock:
+        yield s
+
+
+def with_store(fn: Callable[[GraphStore], T]) -> T:
+    """Run ``fn`` with the store (for cached computations)."""
+    with store() as s:
+        return fn(s)
+
+
+# -- victims are pseudonymised unless an analyst unmasks them, with a reason ----------------
+
+
+def _ui_key() -> bytes:
+    return os.environ.get("GRAPH_TOOL_SHARE_KEY", "graph-tool-ui").encode()
+
+
+def pseudonym(node_id: str) -> str:
+    """A stable pseudonym for a victim, shown instead of the name."""
+    digest = hmac.new(_ui_key(), node_id.encode(), hashlib.sha256).hexdigest()[:6].upper()
+    return f"Victim {digest}"
+
+
+def is_victim(node: Node) -> bool:
+    return node.label == Label.PERSON and "victim" in (node.props.get("roles") or [])
+
+
+def unmasked() -> bool:
+    return bool(st.session_state.get(UNMASK_KEY))
+
+
+def mask_node(node: Node) -> Node:
+    """The node as shown: victims' identifying fields replaced unless unmasked."""
+    if unmasked() or not is_victim(node):
+        return node
+    hidden = set(identifying_properties(Label.PERSON)) | {"name_key", "source_refs", "notes", "attrs"}
+    props = {k: v for k, v in node.props.items() if k not in hidden}
+    props["name"] = pseudonym(node.id)
+    return replace(node, props=props)
+
+
+def mask_subgraph(sub: Subgraph) -> Subgraph:
+    return Subgraph(tuple(mask_node(n) for n in sub.nodes), sub.edges)
+
+
+def victim_controls() -> None:
+    """Sidebar: victims are pseudonymised; unmasking needs a reason and is audited."""
+    with st.sidebar:
+        if unmasked():
+            st.warning(f"Victims shown in clear. Reason: {st.session_state[UNMASK_KEY]}")
+            if st.button("Pseudonymise victims again"):
+                st.session_state[UNMASK_KEY] = ""
+                st.rerun()
+            return
+        st.caption("Victims are shown pseudonymised.")
+        with st.form("unmask"):
+            reason = st.text_input("Reason to show victims' names", max_chars=300)
+            if st.form_submit_button("Unmask victims") and reason.strip():
+                audit.record("unmask", {"where": "ui", "store": store_location(), "reason": reason.strip()})
+                st.session_state[UNMASK_KEY] = reason.strip()
+                st.rerun()
+
+
+# -- drawing -------------------------------------------------------------------------------
+
+
+def draw(sub: Subgraph, title: str, highlight: Mapping[str, str] | None = None, **kwargs: Any) -> VizResult:
+    """Draw a subgraph with the safe offline viewer, and say what was left out."""
+    result = render_html(mask_subgraph(sub), title=title, highlight=highlight, **kwargs)
+    st.caption(
+        f"{result.drawn_nodes} nodes and {result.drawn_edges} relationships drawn"
+        + (
+            f"; {result.omitted_nodes} nodes and {result.omitted_edges} relationships left out"
+            if result.omitted_nodes or result.omitted_edges
+            else ""
+        )
+    )
+    for note in result.notes:
+        st.caption(note)
+    # The page is self-contained and carries its own CSP; every value in it is escaped.
+    st.iframe(result.html, height=result.frame_height or 780)
+    return result
+
+
+def node_table(nodes: list[Node]) -> list[dict[str, Any]]:
+    """Rows for a table of nodes (masked)."""
+    out = []
+    for n in nodes:
+        m = mask_node(n)
+        out.append({"id": m.id, "type": m.label, "caption": m.caption, "roles": ", ".join(m.props.get("roles") or [])})
+    return out
+
+
+def props_table(node: Node) -> list[dict[str, str]]:
+    m = mask_node(node)
+    return [
+        {"property": k, "value": ", ".join(map(str, v)) if isinstance(v, list) else str(v)}
+        for k, v in sorted(m.props.items())
+    ]
+
+
+# -- analyses, computed once per case state ------------------------------------------------
+
+
+def case_stamp() -> str:
+    """Changes whenever the case's counts change, so cached analyses are recomputed."""
+    with store() as s:
+        counts = s.counts()
+    return store_location() + "|" + ",".join(f"{k}={v}" for k, v in sorted(counts.items()))
+
+
+@st.cache_data(max_entries=4, show_spinner="Analysing the case ...")
+def analyses(stamp: str) -> AnalysisResults:
+    """All analyses of the current case (cached by case state)."""
+    with store() as s:
+        graph = case_graph(s)
+    return run_analyses(graph)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def nodes_by_id(stamp: str, ids: tuple[str, ...]) -> dict[str, Node]:
+    """Nodes of any label by id (for captions)."""
+    with store() as s:
+        out: dict[str, Node] = {}
+        for label in Label:
+            for n in s.get_nodes(label, list(ids)):
+                out[n.id] = n
+    return out
+
+
+def caption(node_id: str, known: Mapping[str, Node]) -> str:
+    """What a person sees for an id (a victim's pseudonym unless unmasked)."""
+    node = known.get(node_id)
+    return mask_node(node).caption if node else node_id
+
+
+def subgraph_of(ids: list[str], hops: int = 0) -> Subgraph:
+    """The given entities and the relationships among them (plus ``hops`` around them)."""
+    with store() as s:
+        sub = Subgraph()
+        for i in ids:
+            try:
+                sub = sub.merged(s.neighbourhood(i, hops=max(hops, 1), limit=2000))
+            except StoreError:  # an id that vanished since the analysis ran
+                pass
+    if hops:
+        return sub
+    wanted = set(ids)
+    return Subgraph(
+        tuple(n for n in sub.nodes if n.id in wanted),
+        tuple(e for e in sub.edges if e.source in wanted and e.target in wanted),
+    )
