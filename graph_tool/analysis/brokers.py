@@ -1,0 +1,912 @@
+"""Who are the brokers? Centrality, cut points, structural holes and brokerage roles.
+
+Every function takes a networkx graph: either a person graph (every node a person, or no
+labels at all) or a domain graph (``Subgraph.to_networkx()``), which is first projected
+onto people with :func:`graph_tool.analysis.projection.person_network`. Ties are read
+undirected for the path-based measures; the Gould-Fernandez roles use the direction.
+
+The work is done in igraph (C) behind the networkx boundary. Above ``exact_limit`` people,
+betweenness and closeness are estimated from a random sample of source people
+(Brandes and Pich 2007; Eppstein and Wang 2004) and every value carries its standard error,
+measured from the spread between batches of sources.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from graph_tool.analysis._graph import IGraphView, as_list, edge_type, edges_with_keys, label_of, to_igraph
+from graph_tool.analysis.projection import as_person_graph
+from graph_tool.model import Label, Rel
+
+#: Above this many people, betweenness and closeness are sampled unless told otherwise.
+EXACT_LIMIT = 5000
+
+COORDINATOR = "coordinator"
+ITINERANT = "itinerant"
+REPRESENTATIVE = "representative"
+GATEKEEPER = "gatekeeper"
+LIAISON = "liaison"
+#: Gould-Fernandez roles in the order of their codes.
+ROLES: tuple[str, ...] = (COORDINATOR, ITINERANT, REPRESENTATIVE, GATEKEEPER, LIAISON)
+ROLE_MEANING: dict[str, str] = {
+    COORDINATOR: "links two people of their own group",
+    ITINERANT: "links two people of another group (consultant)",
+    REPRESENTATIVE: "passes from their own group to another group",
+    GATEKEEPER: "lets another group into their own group",
+    LIAISON: "links two different groups, neither their own",
+}
+CROSS_GROUP_ROLES = (ITINERANT, REPRESENTATIVE, GATEKEEPER, LIAISON)
+
+#: Default weights of the broker score components (they sum to 1).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "betweenness": 0.35,
+    "brokerage": 0.20,
+    "cut": 0.15,
+    "effective_size": 0.10,
+    "low_constraint": 0.10,
+    "degree": 0.10,
+    "closeness": 0.0,
+    "eigenvector": 0.0,
+}
+
+
+# --- result types ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Centrality:
+    """One centrality measure for every person.
+
+    ``std_error`` is empty for exact values; for sampled ones it gives each person's
+    standard error, and ``explanation`` states the error of the top of the ranking.
+    """
+
+    measure: str
+    values: dict[Any, float]
+    method: str
+    exact: bool
+    samples: int = 0
+    std_error: dict[Any, float] = field(default_factory=dict)
+    explanation: str = ""
+
+    def top(self, k: int = 10) -> list[tuple[Any, float]]:
+        """The ``k`` highest values, ties broken by id."""
+        vals = [(n, v) for n, v in self.values.items() if not math.isnan(v)]
+        vals.sort(key=lambda x: (-x[1], str(x[0])))
+        return vals[:k]
+
+
+@dataclass(frozen=True)
+class CutPoints:
+    """Articulation points (people whose removal splits the network) and bridges.
+
+    ``pieces`` gives, for each articulation point, the sizes of the parts left when they
+    are removed (largest first); ``bridge_sides`` the sizes of the two sides of each bridge.
+    """
+
+    articulation_points: list[Any]
+    bridges: list[tuple[Any, Any]]
+    pieces: dict[Any, list[int]]
+    bridge_sides: dict[tuple[Any, Any], tuple[int, int]]
+    explanation: str
+
+    def cuts_off(self, node: Hashable) -> int:
+        """People separated from the largest remaining part when ``node`` is removed."""
+        parts = self.pieces.get(node)
+        return sum(parts[1:]) if parts else 0
+
+
+@dataclass(frozen=True)
+class StructuralHoles:
+    """Burt's constraint (low: contacts who do not know each other) and effective size."""
+
+    constraint: dict[Any, float]
+    effective_size: dict[Any, float]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Brokerage:
+    """Gould-Fernandez brokerage role counts per person across a grouping.
+
+    ``roles[person][role]`` counts the open two-steps ``a -> person -> c`` (with no tie
+    ``a -> c``) of each kind; only non-zero counts are kept.
+    """
+
+    group_by: str
+    roles: dict[Any, dict[str, int]]
+    groups: dict[Any, str | None]
+    skipped: int
+    explanation: str
+
+    def total(self, node: Hashable, cross_group_only: bool = False) -> int:
+        """Number of brokered two-steps through ``node`` (optionally only across groups)."""
+        counts = self.roles.get(node, {})
+        roles = CROSS_GROUP_ROLES if cross_group_only else ROLES
+        return sum(counts.get(r, 0) for r in roles)
+
+
+@dataclass(frozen=True)
+class BrokerEntry:
+    """One person's place in the broker ranking and why.
+
+    ``measures`` holds the raw measures, ``parts`` each component's contribution to
+    ``score`` (weight times the measure scaled to the network's maximum), ``reasons``
+    the notable facts in plain language.
+    """
+
+    person_id: Any
+    rank: int
+    score: float
+    parts: dict[str, float]
+    measures: dict[str, float]
+    roles: dict[str, int]
+    articulation_point: bool
+    cuts_off: int
+    bridges: tuple[Any, ...]
+    reasons: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class BrokerRanking:
+    """People ranked by a broker score built from visible parts."""
+
+    entries: list[BrokerEntry]
+    weights: dict[str, float]
+    group_by: str
+    betweenness: Centrality
+    closeness: Centrality
+    explanation: str
+
+    def top(self, k: int = 10) -> list[BrokerEntry]:
+        """The first ``k`` entries."""
+        return self.entries[:k]
+
+    def entry(self, person_id: Hashable) -> BrokerEntry:
+        """The entry of one person (KeyError if absent)."""
+        for e in self.entries:
+            if e.person_id == person_id:
+                return e
+        raise KeyError(person_id)
+
+
+# --- internals -------------------------------------------------------------------------
+
+
+def _prepare(g: nx.Graph, weight: str | None = None) -> tuple[nx.Graph, IGraphView]:
+    pg = as_person_graph(g)
+    return pg, to_igraph(pg, weight)
+
+
+def auto_samples(n: int, m: int) -> int:
+    """Number of sampled sources used above the exact limit: about 2e7 edge visits.
+
+    >>> auto_samples(10_000, 30_000), auto_samples(100_000, 300_000)
+    (666, 256)
+    """
+    return int(min(n, max(256, min(2048, 2e7 // max(m, 1)))))
+
+
+def _batches(n: int, samples: int, seed: int) -> list[list[int]]:
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(n, size=samples, replace=False)
+    return [b.tolist() for b in np.array_split(chosen, min(16, samples)) if len(b)]
+
+
+def _top_error(values: np.ndarray, se: np.ndarray, k: int = 20) -> tuple[float, float, int]:
+    """Largest standard error among the top ``k``, relative to its value, and how many of
+    them cannot be told apart from the (k+1)-th at 95 %."""
+    order = np.argsort(-values, kind="stable")
+    top = order[:k]
+    if len(top) == 0:
+        return 0.0, 0.0, 0
+    worst = int(top[np.argmax(se[top])])
+    rel = float(se[worst] / values[worst]) if values[worst] > 0 else 0.0
+    ambiguous = 0
+    if len(order) > k:
+        nxt = order[k]
+        ceiling = values[nxt] + 1.96 * se[nxt]
+        ambiguous = int(np.sum(values[top] - 1.96 * se[top] <= ceiling))
+    return float(se[worst]), rel, ambiguous
+
+
+def _betweenness(
+    v: IGraphView, normalized: bool, weighted: bool, samples: int | None, exact_limit: int, seed: int
+) -> Centrality:
+    n = v.n
+    w = [1.0 / x if x > 0 else 1e12 for x in v.weights] if weighted else None
+    if samples is None:
+        samples = 0 if n <= exact_limit else auto_samples(n, v.m)
+    scale = 2.0 / ((n - 1) * (n - 2)) if normalized and n > 2 else 1.0
+    what = "weighted (tie strength as closeness)" if weighted else "unweighted"
+    if samples <= 0 or samples >= n:
+        raw = np.asarray(v.graph.betweenness(directed=False, weights=w), dtype=float) * scale
+        values = dict(zip(v.ids, raw.tolist(), strict=True))
+        text = (
+            f"Betweenness ({what}): the share of shortest paths between other people that pass "
+            f"through each person; exact (Brandes) over {n} people."
+        )
+        return Centrality("betweenness", values, "exact (Brandes, igraph)", True, 0, {}, text)
+    batches = _batches(n, samples, seed)
+    ests = np.zeros((len(batches), n))
+    for i, b in enumerate(batches):
+        part = np.asarray(v.graph.betweenness(directed=False, weights=w, sources=b), dtype=float)
+        ests[i] = part * n / len(b) * scale
+    sizes = np.array([len(b) for b in batches], dtype=float)
+    est = (ests * sizes[:, None]).sum(axis=0) / sizes.sum()
+    fpc = math.sqrt(max(0.0, 1.0 - samples / n))
+    se = ests.std(axis=0, ddof=1) / math.sqrt(len(batches)) * fpc if len(batches) > 1 else np.zeros(n)
+    worst, rel, ambiguous = _top_error(est, se)
+    text = (
+        f"Betweenness ({what}): the share of shortest paths between other people that pass "
+        f"through each person. Estimated from {samples} of {n} people as path sources "
+        f"(Brandes-Pich, {len(batches)} batches, seed {seed}): the largest standard error "
+        f"among the top 20 is {worst:.2g} ({rel:.0%} of that value); {ambiguous} of the top "
+        f"20 cannot be told apart from the 21st at 95 %."
+    )
+    return Centrality(
+        "betweenness",
+        dict(zip(v.ids, est.tolist(), strict=True)),
+        f"sampled (Brandes-Pich, {samples} sources, igraph)",
+        False,
+        samples,
+        dict(zip(v.ids, se.tolist(), strict=True)),
+        text,
+    )
+
+
+def _closeness(v: IGraphView, weighted: bool, samples: int | None, exact_limit: int, seed: int) -> Centrality:
+    n = v.n
+    w = [1.0 / x if x > 0 else 1e12 for x in v.weights] if weighted else None
+    comps = v.graph.connected_components()
+    comp_size = np.array(comps.sizes(), dtype=float)[np.array(comps.membership, dtype=int)] if n else np.zeros(0)
+    if samples is None:
+        samples = 0 if n <= exact_limit else max(64, auto_samples(n, v.m) // 2)
+    factor = (comp_size - 1) / (n - 1) if n > 1 else np.zeros(n)
+    text_head = (
+        "Closeness: how near each person is to everyone they can reach (inverse mean distance, "
+        "scaled by the share of the network they can reach)"
+    )
+    if samples <= 0 or samples >= n:
+        inv = np.asarray(v.graph.closeness(weights=w, normalized=True), dtype=float)
+        vals = np.nan_to_num(inv, nan=0.0) * factor
+        return Centrality(
+            "closeness",
+            dict(zip(v.ids, vals.tolist(), strict=True)),
+            "exact (igraph)",
+            True,
+            0,
+            {},
+            f"{text_head}; exact over {n} people.",
+        )
+    batches = _batches(n, samples, seed)
+    total = np.zeros(n)
+    total_sq = np.zeros(n)
+    count = np.zeros(n)
+    for b in batches:
+        d = np.asarray(v.graph.distances(source=b, weights=w), dtype=float)
+        d[np.arange(len(b)), b] = np.inf  # a source's distance to itself is not a sample
+        finite = np.isfinite(d)
+        d[~finite] = 0.0
+        total += d.sum(axis=0)
+        total_sq += (d * d).sum(axis=0)
+        count += finite.sum(axis=0)
+    vals = np.zeros(n)
+    se = np.zeros(n)
+    have = count > 0
+    mean = np.divide(total, count, out=np.zeros(n), where=have)
+    var = np.divide(total_sq, count, out=np.zeros(n), where=have) - mean**2
+    ok = have & (mean > 0)
+    vals[ok] = factor[ok] / mean[ok]
+    fpc = math.sqrt(max(0.0, 1.0 - samples / n))
+    se[ok] = vals[ok] * np.sqrt(np.maximum(var[ok], 0.0) / count[ok]) / mean[ok] * fpc
+    missing = np.flatnonzero(~have & (comp_size > 1))
+    if len(missing):
+        exact = np.asarray(v.graph.closeness(vertices=missing.tolist(), weights=w, normalized=True), dtype=float)
+        vals[missing] = np.nan_to_num(exact, nan=0.0) * factor[missing]
+    worst, rel, ambiguous = _top_error(vals, se)
+    text = (
+        f"{text_head}. Estimated from distances to {samples} sampled people (seed {seed}); "
+        f"{len(missing)} people in parts of the network no sample reached were computed exactly. "
+        f"Largest standard error among the top 20: {worst:.2g} ({rel:.0%}); {ambiguous} of the "
+        f"top 20 cannot be told apart from the 21st at 95 %."
+    )
+    return Centrality(
+        "closeness",
+        dict(zip(v.ids, vals.tolist(), strict=True)),
+        f"sampled ({samples} sources, igraph)",
+        False,
+        samples,
+        dict(zip(v.ids, se.tolist(), strict=True)),
+        text,
+    )
+
+
+def _degree(v: IGraphView) -> Centrality:
+    n = v.n
+    deg = np.asarray(v.graph.degree(), dtype=float)
+    vals = deg / (n - 1) if n > 1 else np.zeros(n)
+    return Centrality(
+        "degree",
+        dict(zip(v.ids, vals.tolist(), strict=True)),
+        "exact",
+        True,
+        explanation=f"Degree: the share of the other {max(n - 1, 0)} people each person is directly tied to.",
+    )
+
+
+def _eigenvector(v: IGraphView, weighted: bool) -> Centrality:
+    vals = np.zeros(v.n)
+    comps = v.graph.connected_components()
+    for members in comps:
+        if len(members) < 2:
+            continue
+        sub = v.graph.induced_subgraph(members)
+        w = sub.es["weight"] if weighted else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sub_vals = np.asarray(sub.eigenvector_centrality(weights=w), dtype=float)
+        peak = sub_vals.max() if len(sub_vals) else 0.0
+        vals[members] = sub_vals / peak if peak > 0 else 0.0
+    return Centrality(
+        "eigenvector",
+        dict(zip(v.ids, vals.tolist(), strict=True)),
+        "exact (igraph, per connected part)",
+        True,
+        explanation=(
+            "Eigenvector centrality: ties to well-connected people count more. Computed within "
+            "each connected part of the network and scaled so its most central person is 1; "
+            "compare people within one part."
+        ),
+    )
+
+
+def _cut_points(v: IGraphView) -> CutPoints:
+    graph = v.graph
+    n = v.n
+    aps = sorted(graph.articulation_points())
+    ap_set = set(aps)
+    comps = graph.connected_components()
+    comp_of = comps.membership
+    comp_sizes = comps.sizes()
+    blocks = list(graph.biconnected_components(return_articulation_points=False)) if graph.ecount() else []
+    # block-cut tree: nodes 0..B-1 are blocks, B + k the k-th articulation point
+    b_count = len(blocks)
+    ap_node = {a: b_count + k for k, a in enumerate(aps)}
+    weight = [sum(1 for x in blk if x not in ap_set) for blk in blocks] + [1] * len(aps)
+    adj: list[list[int]] = [[] for _ in range(b_count + len(aps))]
+    for bi, blk in enumerate(blocks):
+        for x in blk:
+            if x in ap_set:
+                adj[bi].append(ap_node[x])
+                adj[ap_node[x]].append(bi)
+    parent = [-2] * len(adj)
+    subtree = list(weight)
+    for root in range(len(adj)):
+        if parent[root] != -2:
+            continue
+        parent[root] = -1
+        order = [root]
+        stack = [root]
+        while stack:
+            x = stack.pop()
+            for y in adj[x]:
+                if parent[y] == -2:
+                    parent[y] = x
+                    order.append(y)
+                    stack.append(y)
+        for x in reversed(order):
+            if parent[x] >= 0:
+                subtree[parent[x]] += subtree[x]
+    pieces: dict[Any, list[int]] = {}
+    for a in aps:
+        node = ap_node[a]
+        kids = [subtree[y] for y in adj[node] if parent[y] == node]
+        total = comp_sizes[comp_of[a]]
+        rest = total - 1 - sum(kids)
+        parts = sorted([*kids, *([rest] if rest > 0 else [])], reverse=True)
+        pieces[v.ids[a]] = parts
+    bridges = []
+    sides: dict[tuple[Any, Any], tuple[int, int]] = {}
+    block_of_pair: dict[tuple[int, int], int] = {}
+    for bi, blk in enumerate(blocks):
+        if len(blk) == 2:
+            block_of_pair[(min(blk), max(blk))] = bi
+    for eid in graph.bridges():
+        s, t = graph.es[eid].tuple
+        total = comp_sizes[comp_of[s]]
+        found = block_of_pair.get((min(s, t), max(s, t)))
+        side_t = 1
+        if found is not None:
+            par = parent[found]
+            if par >= 0:
+                below = subtree[found]
+                upper_end = s if par == ap_node.get(s) else t
+                side_t = below if upper_end == s else total - below
+            else:
+                side_t = subtree[ap_node[t]] if t in ap_node else 1
+        pair = (v.ids[s], v.ids[t])
+        bridges.append(pair)
+        sides[pair] = (total - side_t, side_t)
+    if aps or bridges:
+        worst = max(pieces.items(), key=lambda kv: sum(kv[1][1:]), default=None)
+        text = f"{len(aps)} people hold the network together (articulation points) and {len(bridges)} ties are bridges."
+        if worst is not None:
+            text += f" Removing {worst[0]} would cut off {_people(sum(worst[1][1:]))} from the rest of their part."
+    else:
+        text = f"No single person or tie holds any part of the {n}-person network together."
+    return CutPoints([v.ids[a] for a in aps], bridges, pieces, sides, text)
+
+
+def _structural_holes(v: IGraphView, weighted: bool) -> StructuralHoles:
+    n = v.n
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        cons = np.asarray(v.graph.constraint(weights=v.weights if weighted else None), dtype=float)
+    deg = np.asarray(v.graph.degree(), dtype=float)
+    trans = np.asarray(v.graph.transitivity_local_undirected(mode="zero"), dtype=float)
+    ties_among = trans * deg * (deg - 1) / 2
+    eff = np.full(n, np.nan)
+    has = deg > 0
+    eff[has] = deg[has] - 2 * ties_among[has] / deg[has]
+    cons[~has] = np.nan
+    return StructuralHoles(
+        dict(zip(v.ids, cons.tolist(), strict=True)),
+        dict(zip(v.ids, eff.tolist(), strict=True)),
+        (
+            "Constraint (Burt): near 1 when a person's contacts all know each other or depend on "
+            "one contact; low when they span structural holes. Effective size: contacts minus "
+            "their redundancy (Borgatti's form: degree - 2 x ties among contacts / degree); "
+            "undefined (NaN) for people with no ties."
+        ),
+    )
+
+
+def employer_groups(g: nx.Graph) -> dict[Any, str]:
+    """Each person's organisation through ``EMPLOYED_BY`` (the first by id when several).
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("p1", label=Label.PERSON); g.add_node("o1", label=Label.ORGANISATION)
+    >>> _ = g.add_edge("p1", "o1", type=Rel.EMPLOYED_BY)
+    >>> employer_groups(g)
+    {'p1': 'o1'}
+    """
+    out: dict[Any, str] = {}
+    for u, org, _eid, d in edges_with_keys(g):
+        if edge_type(d) == Rel.EMPLOYED_BY and label_of(g, org) == Label.ORGANISATION:
+            if u not in out or str(org) < out[u]:
+                out[u] = str(org)
+    return out
+
+
+def _group_values(g: nx.Graph, pg: nx.Graph, group_by: str | Label | Mapping[Any, str]) -> tuple[str, list[Any]]:
+    if isinstance(group_by, Mapping):
+        mapping: Mapping[Any, Any] = group_by
+        name = "given groups"
+    elif group_by == Label.ORGANISATION:
+        mapping = employer_groups(g)
+        name = "organisation (employer)"
+    else:
+        name = str(group_by)
+        mapping = {}
+        for n, value in pg.nodes(data=name):
+            parts = as_list(value)
+            if parts:
+                mapping[n] = "/".join(sorted(parts))
+    return name, [None if mapping.get(n) is None else str(mapping[n]) for n in pg.nodes]
+
+
+def _brokerage(v: IGraphView, groups: list[Any], chunk: int = 4_000_000) -> tuple[np.ndarray, int]:
+    """Role counts (n x 5) of open two-steps a -> b -> c, counted at b, and the skipped count."""
+    n = v.n
+    counts = np.zeros(n * len(ROLES), dtype=np.int64)
+    codes_map: dict[str, int] = {}
+    code = np.array([-1 if x is None else codes_map.setdefault(x, len(codes_map)) for x in groups], dtype=np.int64)
+    src, dst = v.arc_src, v.arc_dst
+    if len(src) == 0:
+        return counts.reshape(n, len(ROLES)), 0
+    arc_keys = np.sort(src * n + dst)
+    order = np.argsort(src, kind="stable")
+    out_dst = dst[order]
+    out_ptr = np.searchsorted(src[order], np.arange(n + 1))
+    outdeg = np.diff(out_ptr)
+    per_arc = outdeg[dst]
+    cum = np.cumsum(per_arc)
+    skipped = 0
+    start = 0
+    while start < len(src):
+        base = cum[start - 1] if start else 0
+        stop = int(np.searchsorted(cum, base + chunk, side="right"))
+        stop = max(stop, start + 1)
+        a = src[start:stop]
+        b = dst[start:stop]
+        k = per_arc[start:stop]
+        total = int(k.sum())
+        start = stop
+        if total == 0:
+            continue
+        a_rep = np.repeat(a, k)
+        b_rep = np.repeat(b, k)
+        offsets = np.arange(total) - np.repeat(np.cumsum(k) - k, k)
+        c = out_dst[np.repeat(out_ptr[b], k) + offsets]
+        keys = a_rep * n + c
+        pos = np.searchsorted(arc_keys, keys)
+        pos[pos >= len(arc_keys)] = len(arc_keys) - 1
+        mask = (a_rep != c) & (arc_keys[pos] != keys)
+        ga, gb, gc = code[a_rep], code[b_rep], code[c]
+        known = (ga >= 0) & (gb >= 0) & (gc >= 0)
+        skipped += int(np.sum(mask & ~known))
+        mask &= known
+        role = np.where(
+            ga == gb,
+            np.where(gb == gc, 0, 2),
+            np.where(gb == gc, 3, np.where(ga == gc, 1, 4)),
+        )
+        counts += np.bincount(b_rep[mask] * len(ROLES) + role[mask], minlength=n * len(ROLES))
+    return counts.reshape(n, len(ROLES)), skipped
+
+
+def _brokerage_result(v: IGraphView, name: str, groups: list[Any], directed_input: bool) -> Brokerage:
+    counts, skipped = _brokerage(v, groups)
+    roles: dict[Any, dict[str, int]] = {}
+    for i in np.flatnonzero(counts.sum(axis=1)):
+        roles[v.ids[i]] = {ROLES[r]: int(c) for r, c in enumerate(counts[i]) if c}
+    known = sum(1 for x in groups if x is not None)
+    totals = counts.sum(axis=0)
+    text = (
+        f"Gould-Fernandez brokerage across {name}: for every open two-step a -> b -> c (no "
+        f"direct tie a -> c), b is counted as coordinator (all one group), itinerant (a and c "
+        f"share a group, b does not), representative (a and b share a group), gatekeeper (b and "
+        f"c share a group) or liaison (three groups). Totals: "
+        + ", ".join(f"{r} {int(t)}" for r, t in zip(ROLES, totals, strict=True))
+        + f". {known} of {v.n} people have a {name}; {skipped} two-steps touching someone without one were not counted."
+    )
+    if not directed_input:
+        text += " The ties are undirected, so each two-step counts both ways."
+    return Brokerage(name, roles, dict(zip(v.ids, groups, strict=True)), skipped, text)
+
+
+# --- public API ------------------------------------------------------------------------
+
+
+def betweenness(
+    g: nx.Graph,
+    normalized: bool = True,
+    weight: str | None = None,
+    samples: int | None = None,
+    exact_limit: int = EXACT_LIMIT,
+    seed: int = 0,
+) -> Centrality:
+    """Betweenness centrality, exact or (for large networks) sampled with its error.
+
+    Parameters
+    ----------
+    g : a person graph or a domain graph (projected onto people first).
+    normalized : scale as networkx does, by 2 / ((n-1)(n-2)).
+    weight : edge attribute holding tie strength (distance = 1 / strength); None counts hops.
+    samples : number of sampled source people; None means exact up to ``exact_limit``
+        people and :func:`auto_samples` above; 0 forces the exact computation.
+    exact_limit : size up to which ``samples=None`` computes exactly.
+    seed : random seed of the sample.
+
+    Returns
+    -------
+    Centrality
+        ``values`` per person; ``std_error`` per person when sampled.
+
+    Examples
+    --------
+    >>> c = betweenness(nx.path_graph(["a", "b", "c"]))
+    >>> c.values["b"], c.exact
+    (1.0, True)
+    >>> s = betweenness(nx.karate_club_graph(), samples=20, seed=1)
+    >>> s.top(1)[0][0], s.exact, len(s.std_error)
+    (0, False, 34)
+    """
+    _, v = _prepare(g, weight)
+    return _betweenness(v, normalized, weight is not None, samples, exact_limit, seed)
+
+
+def closeness(
+    g: nx.Graph,
+    weight: str | None = None,
+    samples: int | None = None,
+    exact_limit: int = EXACT_LIMIT,
+    seed: int = 0,
+) -> Centrality:
+    """Closeness centrality (networkx's Wasserman-Faust form), sampled for large networks.
+
+    Parameters
+    ----------
+    g : a person graph or a domain graph.
+    weight : tie-strength attribute (distance = 1 / strength); None counts hops.
+    samples, exact_limit, seed : as for :func:`betweenness`, except that the automatic
+        sample is half as large: a mean distance settles faster than a count of paths.
+
+    Returns
+    -------
+    Centrality
+
+    Examples
+    --------
+    >>> round(closeness(nx.star_graph(3)).values[0], 3)
+    1.0
+    """
+    _, v = _prepare(g, weight)
+    return _closeness(v, weight is not None, samples, exact_limit, seed)
+
+
+def degree(g: nx.Graph) -> Centrality:
+    """Degree centrality: the share of the others a person is directly tied to.
+
+    Examples
+    --------
+    >>> degree(nx.star_graph(4)).values[0]
+    1.0
+    """
+    _, v = _prepare(g)
+    return _degree(v)
+
+
+def eigenvector(g: nx.Graph, weight: str | None = None) -> Centrality:
+    """Eigenvector centrality within each connected part, the top person of a part at 1.
+
+    Examples
+    --------
+    >>> eigenvector(nx.star_graph(3)).top(1)
+    [(0, 1.0)]
+    """
+    _, v = _prepare(g, weight)
+    return _eigenvector(v, weight is not None)
+
+
+def cut_points(g: nx.Graph) -> CutPoints:
+    """Articulation points and bridges, with the sizes of the parts they hold together.
+
+    Examples
+    --------
+    >>> c = cut_points(nx.path_graph(["a", "b", "c", "d"]))
+    >>> c.articulation_points, c.pieces["b"], c.cuts_off("b")
+    (['b', 'c'], [2, 1], 1)
+    >>> c.bridge_sides[("a", "b")]
+    (1, 3)
+    """
+    _, v = _prepare(g)
+    return _cut_points(v)
+
+
+def structural_holes(g: nx.Graph, weight: str | None = None) -> StructuralHoles:
+    """Burt's constraint and effective size of every person.
+
+    Examples
+    --------
+    >>> h = structural_holes(nx.star_graph(3))
+    >>> round(h.constraint[0], 3), h.effective_size[0]
+    (0.333, 3.0)
+    """
+    _, v = _prepare(g, weight)
+    return _structural_holes(v, weight is not None)
+
+
+def brokerage_roles(g: nx.Graph, group_by: str | Label | Mapping[Any, str] = "nationality") -> Brokerage:
+    """Gould-Fernandez brokerage roles of each person across a grouping.
+
+    Parameters
+    ----------
+    g : a directed person graph (undirected ties count both ways) or a domain graph.
+    group_by : a person property (``"nationality"``, ``"roles"``), ``Label.ORGANISATION``
+        (employer through ``EMPLOYED_BY``), or a mapping person -> group.
+
+    Returns
+    -------
+    Brokerage
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("a", "b"), ("b", "c")])
+    >>> nx.set_node_attributes(g, {"a": "TH", "b": "TH", "c": "CN"}, "nationality")
+    >>> brokerage_roles(g).roles
+    {'b': {'representative': 1}}
+    """
+    pg, v = _prepare(g)
+    name, groups = _group_values(g, pg, group_by)
+    return _brokerage_result(v, name, groups, pg.is_directed())
+
+
+def _scaled(values: np.ndarray) -> np.ndarray:
+    clean = np.nan_to_num(values, nan=0.0)
+    peak = clean.max() if len(clean) else 0.0
+    return clean / peak if peak > 0 else np.zeros_like(clean)
+
+
+def broker_ranking(
+    g: nx.Graph,
+    group_by: str | Label | Mapping[Any, str] = "nationality",
+    weights: Mapping[str, float] | None = None,
+    weight: str | None = None,
+    samples: int | None = None,
+    exact_limit: int = EXACT_LIMIT,
+    seed: int = 0,
+) -> BrokerRanking:
+    """Rank people as brokers, each entry saying which measures, roles and bridges put them there.
+
+    The score is a weighted sum of components, each scaled so the network's maximum is 1:
+    betweenness, cross-group brokerage roles, people cut off when removed (articulation
+    points), effective size, low constraint (1 - constraint), degree, and, if weighted,
+    closeness and eigenvector centrality (0 by default). See ``DEFAULT_WEIGHTS``.
+
+    Parameters
+    ----------
+    g : a person graph or a domain graph (projected onto people first).
+    group_by : grouping for the brokerage roles, as in :func:`brokerage_roles`.
+    weights : component weights overriding ``DEFAULT_WEIGHTS``.
+    weight : tie-strength edge attribute for the path measures; None counts hops.
+    samples, exact_limit, seed : as for :func:`betweenness`.
+
+    Returns
+    -------
+    BrokerRanking
+
+    Examples
+    --------
+    >>> g = nx.Graph([("a1", "a2"), ("a1", "b"), ("a2", "b"), ("b", "c1"), ("c1", "c2")])
+    >>> nx.set_node_attributes(g, {"a1": "TH", "a2": "TH", "b": "MM", "c1": "CN", "c2": "CN"},
+    ...                        "nationality")
+    >>> r = broker_ranking(g)
+    >>> top = r.entries[0]
+    >>> top.person_id, top.rank, top.articulation_point, top.roles["liaison"]
+    ('b', 1, True, 4)
+    >>> print(top.reasons[0])
+    betweenness 0.667 (1st of 5)
+    """
+    w = dict(DEFAULT_WEIGHTS)
+    if weights:
+        unknown = set(weights) - set(DEFAULT_WEIGHTS)
+        if unknown:
+            raise ValueError(f"unknown score components {sorted(unknown)}; known: {sorted(DEFAULT_WEIGHTS)}")
+        w.update(weights)
+    pg, v = _prepare(g, weight)
+    n = v.n
+    weighted = weight is not None
+    bc = _betweenness(v, True, weighted, samples, exact_limit, seed)
+    cl = _closeness(v, weighted, samples, exact_limit, seed)
+    dg = _degree(v)
+    ev = _eigenvector(v, weighted)
+    cuts = _cut_points(v)
+    holes = _structural_holes(v, weighted)
+    name, groups = _group_values(g, pg, group_by)
+    brk = _brokerage_result(v, name, groups, pg.is_directed())
+
+    ids = v.ids
+    arr = {
+        "betweenness": np.array([bc.values[i] for i in ids]),
+        "closeness": np.array([cl.values[i] for i in ids]),
+        "degree": np.array([dg.values[i] for i in ids]),
+        "eigenvector": np.array([ev.values[i] for i in ids]),
+        "constraint": np.array([holes.constraint[i] for i in ids]),
+        "effective_size": np.array([holes.effective_size[i] for i in ids]),
+    }
+    cross = np.array([brk.total(i, cross_group_only=True) for i in ids], dtype=float)
+    cut_arr = np.array([cuts.cuts_off(i) for i in ids], dtype=float)
+    comp = {
+        "betweenness": _scaled(arr["betweenness"]),
+        "brokerage": _scaled(cross),
+        "cut": _scaled(cut_arr),
+        "effective_size": _scaled(arr["effective_size"]),
+        "low_constraint": np.where(np.isnan(arr["constraint"]), 0.0, 1.0 - np.clip(arr["constraint"], 0, 1)),
+        "degree": _scaled(arr["degree"]),
+        "closeness": _scaled(arr["closeness"]),
+        "eigenvector": _scaled(arr["eigenvector"]),
+    }
+    used = [k for k, x in w.items() if x]
+    contrib = {k: comp[k] * w[k] for k in used}
+    score = np.zeros(n)
+    for x in contrib.values():
+        score += x
+    name_rank = np.empty(n, dtype=np.int64)
+    name_rank[np.argsort(np.array([str(x) for x in ids], dtype=object), kind="stable")] = np.arange(n)
+    order = np.lexsort((name_rank, -arr["betweenness"], -score)).tolist() if n else []
+    bc_rank = np.empty(n, dtype=np.int64)
+    bc_rank[np.argsort(-arr["betweenness"], kind="stable")] = np.arange(1, n + 1)
+    bridges_at: dict[Any, list[Any]] = {}
+    bridge_reach: dict[Any, list[tuple[Any, int]]] = {}  # (other end, people beyond) when own side > 1
+    for a, b in cuts.bridges:
+        bridges_at.setdefault(a, []).append(b)
+        bridges_at.setdefault(b, []).append(a)
+        side_a, side_b = cuts.bridge_sides[(a, b)]
+        if side_a > 1:
+            bridge_reach.setdefault(a, []).append((b, side_b))
+        if side_b > 1:
+            bridge_reach.setdefault(b, []).append((a, side_a))
+    ap_set = set(cuts.articulation_points)
+    se = bc.std_error
+    # plain lists: indexing them is much faster than indexing numpy arrays one item at a time
+    measure_lists = {k: a.tolist() for k, a in arr.items()}
+    measure_lists["contacts"] = np.asarray(v.graph.degree(), dtype=float).tolist()
+    part_lists = {k: np.round(contrib[k], 6).tolist() for k in used}
+    score_list = np.round(score, 6).tolist()
+    bc_rank_list = bc_rank.tolist()
+    bc_list, eff_list, deg_list = (
+        measure_lists["betweenness"],
+        measure_lists["effective_size"],
+        measure_lists["contacts"],
+    )
+
+    entries: list[BrokerEntry] = []
+    for rank, i in enumerate(order, start=1):
+        pid = ids[i]
+        parts = {k: part_lists[k][i] for k in used}
+        measures = {k: vals[i] for k, vals in measure_lists.items()}
+        roles = brk.roles.get(pid, {})
+        reasons: list[str] = []
+        b_val = bc_list[i]
+        if b_val > 0:
+            err = f" +/- {se[pid]:.2g}" if pid in se else ""
+            reasons.append(f"betweenness {b_val:.3g}{err} ({_ordinal(bc_rank_list[i])} of {n})")
+        cross_roles = [(r, roles[r]) for r in CROSS_GROUP_ROLES if r in roles]
+        if cross_roles:
+            reasons.append(f"brokers across {name}: " + ", ".join(f"{r} x{c}" for r, c in cross_roles))
+        elif roles.get(COORDINATOR):
+            reasons.append(f"coordinator x{roles[COORDINATOR]} within their own {name}")
+        if pid in ap_set:
+            reasons.append(f"articulation point: removing them cuts off {_people(cuts.cuts_off(pid))}")
+        if pid in bridge_reach:
+            ends = sorted(bridge_reach[pid], key=lambda x: str(x[0]))
+            shown = ", ".join(f"{x} ({_people(k)} beyond)" for x, k in ends[:5]) + (" ..." if len(ends) > 5 else "")
+            reasons.append(f"sole tie (bridge) to {shown}")
+        eff, contacts = eff_list[i], deg_list[i]
+        if contacts >= 2 and not math.isnan(eff) and eff >= 0.75 * contacts:
+            reasons.append(
+                f"effective size {eff:.3g} of {int(contacts)} contacts: few of their contacts know each other"
+            )
+        if not reasons:
+            reasons.append("no brokerage position found" if contacts else "no ties in this network")
+        positive = [(k, x) for k, x in parts.items() if x > 0]
+        if len(positive) > 1:
+            positive.sort(key=lambda kv: -kv[1])
+        from_text = ", ".join(f"{k} {x:.2f}" for k, x in positive[:3]) or "nothing"
+        explanation = (
+            f"{pid}: rank {rank} of {n}, score {score_list[i]:.3f} (from {from_text}): " + "; ".join(reasons) + "."
+        )
+        entries.append(
+            BrokerEntry(
+                pid,
+                rank,
+                score_list[i],
+                parts,
+                measures,
+                dict(roles),
+                pid in ap_set,
+                cuts.cuts_off(pid),
+                tuple(bridges_at.get(pid, ())),
+                tuple(reasons),
+                explanation,
+            )
+        )
+    weights_text = ", ".join(f"{k} {x:g}" for k, x in w.items() if x)
+    text = (
+        f"{n} people ranked by a broker score (weights: {weights_text}; each component scaled to "
+        f"the network's maximum). {bc.explanation} {cuts.explanation}"
+    )
+    return BrokerRanking(entries, w, name, bc, cl, text)
+
+
+def _people(k: int) -> str:
+    return "1 person" if k == 1 else f"{k} people"
+
+
+def _ordinal(k: int) -> str:
+    if 10 <= k % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
