@@ -299,7 +299,7 @@ def _null(values: dict[str, Any], nulls: frozenset[str]) -> dict[str, Any]:
 
 
 def read_csv(info: FileInfo, options: ReaderOptions, progress: _Progress | None = None) -> Iterator[Row]:
-    """Rows of a CSV file with a header row."""
+    """Rows of a CSV file with a header row (or, with ``columns`` in the spec, without one)."""
     nulls = frozenset(options.null_values)
     with info.path.open("r", encoding=info.encoding, errors="surrogateescape", newline="") as fh:
         first = fh.readline()
@@ -307,6 +307,9 @@ def read_csv(info: FileInfo, options: ReaderOptions, progress: _Progress | None 
         delimiter = options.delimiter or _sniff(first)
         records = iter(CsvRecords(fh, delimiter, progress))
         header: list[str] | None = None
+        if options.columns:
+            header = list(options.columns)
+            info.columns = header
         for number, cells, error, raw in records:
             if header is None:
                 if cells is None:

@@ -311,6 +311,7 @@ class ReaderOptions(_Strict):
     json_path: str | None = None  # json: dotted path to the list of records
     null_values: list[str] = []  # cells that mean "no value", e.g. "-99", "NA"
     ragged: Literal["reject", "pad"] = "reject"  # rows with too few cells
+    columns: list[str] | None = None  # csv without a header row: the names of its columns
     # nodes-edges and adjacency
     id_prefix: str = ""  # placed before every node id; may use {stem} and {dir}
     node_ref: str = "auto"  # nodes-edges: node column the edge ends refer to (auto: id or name)
