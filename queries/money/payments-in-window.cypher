@@ -9,6 +9,7 @@
 //   limit: {type: integer, default: 500, min: 1, max: 10000}
 MATCH (payer)-[:SENT]->(pay:Payment)-[:PAID_TO]->(payee)
 WHERE pay.date >= $from_date AND pay.date <= $to_date AND ($purpose = '' OR pay.purpose = $purpose)
-RETURN pay.id AS payment_id, pay.date AS date, pay.amount AS amount, pay.currency AS currency, pay.purpose AS purpose, payer.id AS payer_id, payee.id AS payee_id
+WITH pay, collect(DISTINCT payer.id) AS payers, collect(DISTINCT payee.id) AS payees
+RETURN pay.id AS payment_id, pay.date AS date, pay.amount AS amount, pay.currency AS currency, pay.purpose AS purpose, payers, payees
 ORDER BY date, payment_id
 LIMIT $limit
