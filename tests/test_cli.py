@@ -46,10 +46,10 @@ def test_every_command_is_in_the_readme(path: str, cmd: click.Command) -> None:
 def test_demo_then_info_and_cypher(tmp_path: Path) -> None:
     runner = CliRunner()
     case = str(tmp_path / "case")
-    first = runner.invoke(main, ["demo", "--store", case])
+    first = runner.invoke(main, ["demo", "--tiny", "--no-ui", "--store", case])
     assert first.exit_code == 0, first.output
     assert "'created': 15" in first.output
-    second = runner.invoke(main, ["demo", "--store", case])
+    second = runner.invoke(main, ["demo", "--tiny", "--no-ui", "--store", case])
     assert "'unchanged': 15" in second.output and "'unchanged': 22" in second.output
     info = runner.invoke(main, ["info", "--store", case, "--json"])
     assert json.loads(info.output)["counts"]["Person"] == 6
@@ -68,3 +68,10 @@ def test_store_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     runner = CliRunner()
     assert runner.invoke(main, ["init"]).exit_code == 0
     assert (tmp_path / "envcase").is_dir()
+
+
+def test_demo_loads_the_demo_case_and_analyses_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", "--no-ui", "--store", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert "rows read" in result.output and ", 0 rejected" in result.output
+    assert "Top brokers:" in result.output and "Document-fraud findings:" in result.output
