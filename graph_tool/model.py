@@ -9,7 +9,7 @@ The vocabulary follows IOM's Human Trafficking Case Data Standard (HTCDS) for ro
 methods of control and trafficking stages, and FollowTheMoney (FtM) for entities where it
 has one (``ftm`` names the FtM schema a node type maps to).
 
->>> PERSON.label
+>>> str(PERSON.label)
 'Person'
 >>> NODE_TYPES[Label.DOCUMENT].key
 'id'

@@ -274,3 +274,12 @@ def test_delete_nodes_and_edges_by_id(store: GraphStore) -> None:
     after = store.counts()
     assert after[Label.PHONE] == before[Label.PHONE] - 1
     assert after[Rel.CALLED] == 0  # the phone's relationships went with it
+
+
+def test_updating_a_relationship_keeps_its_endpoints_out_of_its_properties(store: GraphStore) -> None:
+    load_example(store)
+    again = EdgeRecord(Rel.CALLED, Label.PHONE, "T-T01", Label.PHONE, "T-T02", {"duration_s": 400}, "partner-x", "c.csv:2")
+    assert store.upsert_edges([again]).updated == 1
+    (call,) = [e for e in store.whole_graph().edges if e.type == Rel.CALLED]
+    assert call.props["duration_s"] == 400 and call.props["sources"] == ["tiny-example", "partner-x"]
+    assert "src" not in call.props and "dst" not in call.props

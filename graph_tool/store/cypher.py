@@ -62,8 +62,15 @@ def create_edges(rel: Rel, source: Label, target: Label, names: Iterable[str]) -
 
 
 def update_edges(rel: Rel, source: Label, target: Label, names: Iterable[str]) -> str:
-    """``UNWIND $rows`` setting properties on existing relationships."""
-    return f"UNWIND $rows AS r MATCH (:{source})-[e:{rel}]->(:{target}) WHERE e.id = r.id SET {_sets(names, 'e')}"
+    """``UNWIND $rows`` setting properties on existing relationships, found through their endpoints.
+
+    ``src`` and ``dst`` in the rows are the endpoint ids, never properties.
+    """
+    props = [n for n in names if n not in ("src", "dst")]
+    return (
+        f"UNWIND $rows AS r MATCH (:{source} {{id: r.src}})-[e:{rel}]->(:{target} {{id: r.dst}}) "
+        f"WHERE e.id = r.id SET {_sets(props, 'e')}"
+    )
 
 
 def existing_edges(rel: Rel, source: Label, target: Label) -> str:
