@@ -92,7 +92,7 @@ def bench_size(n: int, kind: str, networkx_max: int, igraph_exact_max: int) -> N
         print(f"networkx exact betweenness:                          {t_nx:8.2f} s")
         exact = exact or ref
     else:
-        print(f"networkx exact betweenness: skipped above {networkx_max:,} people (O(n*m) in Python)")
+        print(f"networkx exact betweenness: skipped ({n:,} people > --networkx-max {networkx_max:,}; O(n*m) in Python)")
 
     if t_nx:
         print(f"  broker_ranking is {t_nx / t_rank:.1f}x faster than networkx exact betweenness alone")
@@ -117,7 +117,7 @@ def bench_size(n: int, kind: str, networkx_max: int, igraph_exact_max: int) -> N
         t_c, parts = timed(lambda: nx.community.louvain_communities(g, seed=0))
         print(f"communities, networkx louvain: {t_c:8.2f} s  ({len(parts)} communities)")
     else:
-        print(f"communities, networkx louvain: skipped above {networkx_max:,} people")
+        print(f"communities, networkx louvain: skipped ({n:,} people > --networkx-max {networkx_max:,})")
     try:
         import networkit as nk
     except ImportError:

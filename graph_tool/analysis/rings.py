@@ -155,7 +155,8 @@ def communities(
     """
     pg, _ = _person_graph(g, max_people)
     v = to_igraph(pg, weight)
-    w = v.weights if weight is not None else None
+    # unit weights change nothing but cost time in igraph: pass them only when they differ
+    w = v.weights if weight is not None and any(x != 1.0 for x in v.weights) else None
     state = random.getstate()
     rng = random.Random(seed)
     ig.set_random_number_generator(rng)
