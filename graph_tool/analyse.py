@@ -21,7 +21,7 @@ from graph_tool.analysis.rings import Rings, find_rings
 from graph_tool.analysis.writeback import analysis_properties, merge_properties
 from graph_tool.model import Label
 from graph_tool.resolve import resolved_view
-from graph_tool.store.base import GraphStore
+from graph_tool.store.base import GraphStore, Subgraph
 
 ANALYSES = ("brokers", "fraud", "rings", "money")
 FRAUD_SOURCE = "analysis:fraud"
@@ -50,8 +50,14 @@ class AnalysisResults:
 
 
 def case_graph(store: GraphStore) -> nx.MultiDiGraph:
-    """The whole case as a networkx graph, without merged nodes and match candidates."""
-    return resolved_view(store.whole_graph()).to_networkx()
+    """The whole case as a networkx graph, without merged nodes and match candidates.
+
+    Nodes and relationships are added in id order, so that order-sensitive analyses
+    (seeded community detection) give the same answer whichever store the case is in.
+    """
+    view = resolved_view(store.whole_graph())
+    ordered = Subgraph(tuple(sorted(view.nodes, key=lambda n: n.id)), tuple(sorted(view.edges, key=lambda e: e.id)))
+    return ordered.to_networkx()
 
 
 def run_analyses(

@@ -278,7 +278,9 @@ def test_delete_nodes_and_edges_by_id(store: GraphStore) -> None:
 
 def test_updating_a_relationship_keeps_its_endpoints_out_of_its_properties(store: GraphStore) -> None:
     load_example(store)
-    again = EdgeRecord(Rel.CALLED, Label.PHONE, "T-T01", Label.PHONE, "T-T02", {"duration_s": 400}, "partner-x", "c.csv:2")
+    again = EdgeRecord(
+        Rel.CALLED, Label.PHONE, "T-T01", Label.PHONE, "T-T02", {"duration_s": 400}, "partner-x", "c.csv:2"
+    )
     assert store.upsert_edges([again]).updated == 1
     (call,) = [e for e in store.whole_graph().edges if e.type == Rel.CALLED]
     assert call.props["duration_s"] == 400 and call.props["sources"] == ["tiny-example", "partner-x"]
