@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import store_location, victim_controls
+from app_pages.common import md_text, store_location, victim_controls
 
-st.set_page_config(page_title="graph-tool", page_icon=":material/hub:", layout="wide")
+# An emoji favicon is drawn locally (a data: URL); a ":material/...:" page icon would make every
+# browser fetch the icon from fonts.gstatic.com, and the UI must not reach outside the machine.
+st.set_page_config(page_title="graph-tool", page_icon="🔗", layout="wide")
 
 PAGES = [
     st.Page("app_pages/case.py", title="Case", icon=":material/folder_open:", default=True),
@@ -27,6 +29,6 @@ PAGES = [
 
 page = st.navigation(PAGES)
 with st.sidebar:
-    st.caption(f"Store: {store_location()}")
+    st.caption(f"Store: {md_text(store_location())}")
 victim_controls()
 page.run()

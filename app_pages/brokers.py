@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import analyses, caption, case_stamp, draw, nodes_by_id, subgraph_of
+from app_pages.common import analyses, caption, case_stamp, draw, md_text, nodes_by_id, subgraph_of
 
 st.title("Brokers")
 stamp = case_stamp()
@@ -13,7 +13,7 @@ if results.brokers is None or not results.brokers.entries:
     st.info("No people to rank in this case.")
     st.stop()
 ranking = results.brokers
-st.caption(ranking.explanation)
+st.caption(md_text(ranking.explanation))
 top = st.slider(
     "Show the top", min_value=5, max_value=min(200, len(ranking.entries)), value=min(20, len(ranking.entries))
 )
@@ -41,7 +41,7 @@ chosen = st.selectbox(
     format_func=lambda i: f"{caption(i, known)} ({i})",
 )
 entry = next(e for e in entries if str(e.person_id) == chosen)
-st.markdown(entry.explanation)
+st.markdown(md_text(entry.explanation))
 st.dataframe(
     [
         {"measure": k, "value": round(v, 4), "contribution": round(entry.parts.get(k, 0.0), 4)}
@@ -50,5 +50,5 @@ st.dataframe(
     hide_index=True,
 )
 for reason in entry.reasons:
-    st.markdown(f"- {reason}")
+    st.markdown(f"- {md_text(reason)}")
 draw(subgraph_of([chosen], hops=1), title=f"Around {caption(chosen, known)}", highlight={chosen: "broker"})

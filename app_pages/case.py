@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import STORE_KEY, store, store_location
+from app_pages.common import STORE_KEY, md_text, store, store_location
 from graph_tool.casework import case_overview
 from graph_tool.config import store_spec
 from graph_tool.store.base import StoreError
@@ -24,10 +24,10 @@ try:
     with store() as s:
         overview = case_overview(s)
 except StoreError as exc:
-    st.error(f"Cannot open the store: {exc}")
+    st.error(f"Cannot open the store: {md_text(exc)}")
     st.stop()
 
-st.subheader(overview.store)
+st.subheader(md_text(overview.store))
 c1, c2, c3 = st.columns(3)
 c1.metric("Entities", f"{overview.total_nodes:,}")
 c2.metric("Relationships", f"{overview.total_relationships:,}")
@@ -60,6 +60,6 @@ st.markdown("**Health**")
 st.dataframe([{"check": k.replace("_", " "), "count": v} for k, v in overview.health.items()], hide_index=True)
 if overview.problems:
     for problem in overview.problems:
-        st.warning(problem)
+        st.warning(md_text(problem))
 else:
     st.success("No problems found.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -29,6 +30,22 @@ T = TypeVar("T")
 
 STORE_KEY = "store_location"
 UNMASK_KEY = "unmask_reason"
+
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_text(text: object) -> str:
+    r"""Plain text (names, ids, reasons from the case) made literal for ``st.markdown``.
+
+    Streamlit renders markdown in ``st.markdown``, headings, captions and alerts: a name
+    like ``![x](http://host/p.png)`` would otherwise fetch an image from another host, and
+    ``[x](http://host)`` would become a link. Every ASCII punctuation character is
+    backslash-escaped (CommonMark then shows it as it is) and line breaks become spaces.
+
+    >>> print(md_text("![x](http://h/p.png) *a_b*"))
+    \!\[x\]\(http\:\/\/h\/p\.png\) \*a\_b\*
+    """
+    return _MD_PUNCTUATION.sub(r"\\\1", " ".join(str(text).splitlines()))
 
 
 def store_location() -> str:
@@ -98,7 +115,7 @@ def victim_controls() -> None:
     """Sidebar: victims are pseudonymised; unmasking needs a reason and is audited."""
     with st.sidebar:
         if unmasked():
-            st.warning(f"Victims shown in clear. Reason: {st.session_state[UNMASK_KEY]}")
+            st.warning(f"Victims shown in clear. Reason: {md_text(st.session_state[UNMASK_KEY])}")
             if st.button("Pseudonymise victims again"):
                 st.session_state[UNMASK_KEY] = ""
                 st.rerun()
@@ -127,7 +144,7 @@ def draw(sub: Subgraph, title: str, highlight: Mapping[str, str] | None = None, 
         )
     )
     for note in result.notes:
-        st.caption(note)
+        st.caption(md_text(note))
     # The page is self-contained and carries its own CSP; every value in it is escaped.
     st.iframe(result.html, height=result.frame_height or 780)
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import draw, store
+from app_pages.common import draw, md_text, store
 from graph_tool.model import Rel
 from graph_tool.store.base import StoreError, Subgraph
 
@@ -26,14 +26,16 @@ if not entity_id:
 
 hops = int(st.session_state.get("explore_hops", 1))
 if st.button(f"Expand one more hop (now {hops})"):
-    hops += 1
-    st.session_state["explore_hops"] = hops
+    # Run again at once: the button's label (and so its identity) changes with the hops, and a
+    # label left stale would swallow the next click.
+    st.session_state["explore_hops"] = hops + 1
+    st.rerun()
 
 try:
     with store() as s:
         sub = s.neighbourhood(entity_id, hops=hops, limit=20000)
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(md_text(exc))
     st.stop()
 
 types = sorted({e.type for e in sub.edges})

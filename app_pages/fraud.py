@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import analyses, case_stamp, draw, subgraph_of
+from app_pages.common import analyses, case_stamp, draw, md_text, subgraph_of
 
 st.title("Document fraud")
 results = analyses(case_stamp())
@@ -48,7 +48,7 @@ st.dataframe(
 )
 cluster_id = st.selectbox("Evidence of cluster", [c.cluster_id for c in report.clusters])
 cluster = next(c for c in report.clusters if c.cluster_id == cluster_id)
-st.markdown(cluster.reason)
+st.markdown(md_text(cluster.reason))
 ids = sorted({str(x) for x in (*cluster.documents, *cluster.people, *cluster.others)})
 highlight = {str(d): "finding" for d in cluster.documents}
 draw(subgraph_of(ids, hops=0), title=f"Evidence of {cluster.cluster_id}", highlight=highlight)

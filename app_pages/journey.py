@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from app_pages.common import case_stamp, mask_node, nodes_by_id, store
+from app_pages.common import case_stamp, mask_node, md_text, nodes_by_id, store
 from graph_tool.analyse import case_graph
 from graph_tool.analysis.paths import victim_journey
 from graph_tool.journey_map import journey_map_svg
@@ -26,7 +26,7 @@ person = st.selectbox("Victim", ids, format_func=lambda i: f"{mask_node(known[i]
 with store() as s:
     graph = case_graph(s)
 journey = victim_journey(graph, person)
-st.markdown(journey.explanation)
+st.markdown(md_text(journey.explanation))
 st.dataframe(
     [
         {

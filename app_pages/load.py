@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import store
+from app_pages.common import md_text, store
 from loaders import LoadReport, SpecError, builtin_specs, load_files
 
 st.title("Load")
@@ -44,7 +44,7 @@ def show(report: LoadReport) -> None:
         st.markdown("**Rejected rows** (`file:row:field: reason`)")
         st.dataframe([{"rejection": r} for r in report.rejections], hide_index=True, width="stretch")
     for warning in report.warnings[:50]:
-        st.caption(warning)
+        st.caption(md_text(warning))
 
 
 if (dry or real) and uploads:
@@ -68,7 +68,7 @@ if (dry or real) and uploads:
             with store() as s:
                 report = load_files(s, paths, spec_name, dry_run=dry, on_batch=on_batch)
         except SpecError as exc:
-            st.error(str(exc))
+            st.error(md_text(exc))
             st.stop()
         bar.progress(1.0, text="done")
     st.subheader("Dry run: nothing was written" if dry else "Loaded")

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.common import draw, mask_node, store
+from app_pages.common import draw, mask_node, md_text, store
 from graph_tool import audit, querylib
 from graph_tool.store.base import Edge, Node, StoreError, Subgraph
 
@@ -52,7 +52,7 @@ if run:
     try:
         bound = querylib.bind(query, values)
     except querylib.QueryError as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         st.stop()
     try:
         with store() as s:
@@ -64,7 +64,7 @@ if run:
             else:
                 rows = s.read(body, bound)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         st.stop()
 
     def plain(v: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import analyses, caption, case_stamp, draw, nodes_by_id, subgraph_of
+from app_pages.common import analyses, caption, case_stamp, draw, md_text, nodes_by_id, subgraph_of
 
 st.title("Rings")
 stamp = case_stamp()
@@ -13,7 +13,7 @@ rings = results.rings.rings if results.rings else ()
 if not rings:
     st.info("No rings found in this case.")
     st.stop()
-st.caption(results.rings.explanation if results.rings else "")
+st.caption(md_text(results.rings.explanation) if results.rings else "")
 st.dataframe(
     [
         {
@@ -32,7 +32,7 @@ st.dataframe(
 )
 chosen = st.selectbox("Ring", [r.ring_id for r in rings])
 ring = next(r for r in rings if r.ring_id == chosen)
-st.markdown(ring.explanation)
+st.markdown(md_text(ring.explanation))
 st.markdown("**Score parts**")
 st.dataframe(
     [{"part": p.name, "value": p.value, "points": round(p.points, 2), "why": p.explanation} for p in ring.parts],
@@ -40,9 +40,11 @@ st.dataframe(
     width="stretch",
 )
 known = nodes_by_id(stamp, tuple(map(str, ring.members)))
+brokers = ", ".join(md_text(f"{caption(str(b), known)} ({b})") for b in ring.brokers)
+victims = ", ".join(md_text(f"{caption(str(v), known)} ({v})") for v in ring.victims)
 left, right = st.columns(2)
-left.markdown("**Brokers:** " + (", ".join(f"{caption(str(b), known)} ({b})" for b in ring.brokers) or "none"))
-right.markdown("**Victims:** " + (", ".join(f"{caption(str(v), known)} ({v})" for v in ring.victims) or "none"))
+left.markdown("**Brokers:** " + (brokers or "none"))
+right.markdown("**Victims:** " + (victims or "none"))
 highlight = (
     {str(m): "member" for m in ring.members}
     | {str(b): "broker" for b in ring.brokers}

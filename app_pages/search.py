@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import draw, mask_node, node_table, props_table, store
+from app_pages.common import draw, mask_node, md_text, node_table, props_table, store
 from graph_tool.casework import entity_card, search
 from graph_tool.store.base import StoreError
 
@@ -35,15 +35,15 @@ if hits:
             with store() as s:
                 card = entity_card(s, chosen)
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(md_text(exc))
             st.stop()
         node = mask_node(card.node)
-        st.subheader(f"{node.caption} — {node.label} {node.id}")
+        st.subheader(md_text(f"{node.caption} — {node.label} {node.id}"))
         if card.merged_into:
-            st.warning(f"Merged into {card.merged_into}")
+            st.warning(f"Merged into {md_text(card.merged_into)}")
         roles = node.props.get("roles") or []
         if roles:
-            st.markdown("**Roles:** " + ", ".join(roles))
+            st.markdown("**Roles:** " + md_text(", ".join(roles)))
         left, right = st.columns(2)
         with left:
             st.markdown("**Properties**")

@@ -25,3 +25,11 @@ def demo_case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     finally:
         store.close()
     yield folder
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """Keep each phase's report on the test item (``item.rep_call``), for fixtures to read."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
