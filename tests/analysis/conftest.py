@@ -133,3 +133,8 @@ def hijackers() -> nx.Graph:
 @pytest.fixture
 def hijackers_graph() -> nx.MultiDiGraph:
     return hijackers_domain()
+
+
+from tests.ui.conftest import demo_case  # noqa: E402  (the analysed demo case, shared)
+
+__all__ = ["demo_case"]
