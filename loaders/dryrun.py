@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph_tool.model import Label, Rel
-from graph_tool.store.base import GraphStore, Node, Row, Subgraph
+from graph_tool.store.base import Edge, GraphStore, Node, Row, Subgraph
 
 
 class DryRunStore(GraphStore):
@@ -117,3 +117,13 @@ class DryRunStore(GraphStore):
 
     def whole_graph(self, labels: Sequence[Label] | None = None) -> Subgraph:
         return self.inner.whole_graph(labels)
+
+    # the read primitives behind the subgraph methods: the inner store's own
+    def _rows(self, query: str, params: Mapping[str, Any] | None = None, anywhere: str | None = None) -> list[Row]:
+        return self.inner._rows(query, params, anywhere)
+
+    def _node(self, raw: Any) -> Node:
+        return self.inner._node(raw)
+
+    def _edge(self, raw: Any, source: str, target: str) -> Edge:
+        return self.inner._edge(raw, source, target)

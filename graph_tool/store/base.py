@@ -20,6 +20,7 @@ from typing import Any
 import networkx as nx
 
 from graph_tool.model import NODE_TYPES, REL_TYPES, Label, PropType, Rel
+from graph_tool.store import cypher
 
 Row = dict[str, Any]
 
@@ -485,14 +486,68 @@ class GraphStore(ABC):
     def get_nodes(self, label: Label, ids: Sequence[str]) -> list[Node]:
         """Nodes of ``label`` with the given ids (missing ids are skipped)."""
 
+    # -- subgraphs, built on the read primitives ---------------------------------------
     @abstractmethod
-    def neighbourhood(self, node_id: str, hops: int = 1, limit: int = 5000) -> Subgraph:
-        """The entity ``node_id`` and everything within ``hops`` relationships of it."""
+    def _rows(self, query: str, params: Mapping[str, Any] | None = None, anywhere: str | None = None) -> list[Row]:
+        """Raw rows of one of the store's own reads; ``anywhere`` names a node variable that
+        is looked up by id whatever its label (Neo4j gives it the id-indexed label)."""
 
     @abstractmethod
+    def _node(self, raw: Any) -> Node:
+        """A driver's node value as a :class:`Node`."""
+
+    @abstractmethod
+    def _edge(self, raw: Any, source: str, target: str) -> Edge:
+        """A driver's relationship value as an :class:`Edge` between two ids."""
+
+    def neighbourhood(self, node_id: str, hops: int = 1, limit: int = 5000) -> Subgraph:
+        """The entity ``node_id`` and everything within ``hops`` relationships of it (at most ``limit`` nodes)."""
+        start = self._rows(cypher.nodes_by_ids(), {"ids": [node_id]}, anywhere="n")
+        if not start:
+            raise StoreError(f"no entity with id {node_id!r}")
+        nodes = {node_id: self._node(start[0]["n"])}
+        edges: dict[str, Edge] = {}
+        frontier = [node_id]
+        for _ in range(max(hops, 0)):
+            if not frontier or len(nodes) >= limit:
+                break
+            found: list[str] = []
+            for query in (cypher.outgoing(), cypher.incoming()):
+                for r in self._rows(query, {"ids": frontier}, anywhere="a"):
+                    far = self._node(r["far"])
+                    if far.id not in nodes:
+                        if len(nodes) >= limit:
+                            continue
+                        nodes[far.id] = far
+                        found.append(far.id)
+                    edge = self._edge(r["e"], r["src"], r["dst"])
+                    edges[edge.id] = edge
+            frontier = found
+        keep = tuple(e for e in edges.values() if e.source in nodes and e.target in nodes)
+        return Subgraph(tuple(nodes.values()), keep)
+
     def source_subgraph(self, source: str) -> Subgraph:
         """Every node and relationship that ``source`` contributed."""
+        nodes = [
+            self._node(r["n"])
+            for lab in NODE_TYPES
+            for r in self._rows(cypher.nodes_of_source(lab), {"source": source})
+        ]
+        edges = [
+            self._edge(r["e"], r["src"], r["dst"])
+            for rel in REL_TYPES
+            for r in self._rows(cypher.edges_of_source(rel), {"source": source})
+        ]
+        return Subgraph(tuple(nodes), tuple(edges))
 
-    @abstractmethod
     def whole_graph(self, labels: Sequence[Label] | None = None) -> Subgraph:
         """Every node (optionally of some labels) and the relationships among them."""
+        wanted = list(labels) if labels else list(NODE_TYPES)
+        nodes = {n.id: n for lab in wanted for n in (self._node(r["n"]) for r in self._rows(cypher.all_nodes(lab)))}
+        edges = [
+            self._edge(r["e"], r["src"], r["dst"])
+            for rel in REL_TYPES
+            for r in self._rows(cypher.all_edges(rel))
+            if r["src"] in nodes and r["dst"] in nodes
+        ]
+        return Subgraph(tuple(nodes.values()), tuple(edges))

@@ -288,54 +288,15 @@ class EmbeddedStore(GraphStore):
         self._ensure_schema()
         return [_to_node(r["n"]) for r in self._run(cypher.existing_nodes(label), {"ids": list(ids)})]
 
-    def neighbourhood(self, node_id: str, hops: int = 1, limit: int = 5000) -> Subgraph:
+    def _rows(self, query: str, params: Mapping[str, Any] | None = None, anywhere: str | None = None) -> list[Row]:
         self._ensure_schema()
-        start = self._run(cypher.nodes_by_ids(), {"ids": [node_id]})
-        if not start:
-            raise StoreError(f"no entity with id {node_id!r}")
-        nodes = {node_id: _to_node(start[0]["n"])}
-        edges: dict[str, Edge] = {}
-        frontier = [node_id]
-        for _ in range(max(hops, 0)):
-            if not frontier or len(nodes) >= limit:
-                break
-            found: list[str] = []
-            for query in (cypher.outgoing(), cypher.incoming()):
-                for r in self._run(query, {"ids": frontier}):
-                    far = _to_node(r["far"])
-                    if far.id not in nodes:
-                        if len(nodes) >= limit:
-                            continue
-                        nodes[far.id] = far
-                        found.append(far.id)
-                    edges[r["e"]["id"]] = _to_edge(r["e"], r["src"], r["dst"])
-            frontier = found
-        keep = tuple(e for e in edges.values() if e.source in nodes and e.target in nodes)
-        return Subgraph(tuple(nodes.values()), keep)
+        return self._run(query, params)
 
-    def source_subgraph(self, source: str) -> Subgraph:
-        self._ensure_schema()
-        nodes = [
-            _to_node(r["n"]) for lab in NODE_TYPES for r in self._run(cypher.nodes_of_source(lab), {"source": source})
-        ]
-        edges = [
-            _to_edge(r["e"], r["src"], r["dst"])
-            for rel in REL_TYPES
-            for r in self._run(cypher.edges_of_source(rel), {"source": source})
-        ]
-        return Subgraph(tuple(nodes), tuple(edges))
+    def _node(self, raw: Any) -> Node:
+        return _to_node(raw)
 
-    def whole_graph(self, labels: Sequence[Label] | None = None) -> Subgraph:
-        self._ensure_schema()
-        wanted = list(labels) if labels else list(NODE_TYPES)
-        nodes = {n.id: n for lab in wanted for n in (_to_node(r["n"]) for r in self._run(cypher.all_nodes(lab)))}
-        edges = [
-            _to_edge(r["e"], r["src"], r["dst"])
-            for rel in REL_TYPES
-            for r in self._run(cypher.all_edges(rel))
-            if r["src"] in nodes and r["dst"] in nodes
-        ]
-        return Subgraph(tuple(nodes.values()), tuple(edges))
+    def _edge(self, raw: Any, source: str, target: str) -> Edge:
+        return _to_edge(raw, source, target)
 
 
 # -- conversion of LadybugDB values to plain data -----------------------------------------
