@@ -563,7 +563,8 @@ def test_payloads_stay_text_on_every_page(payload_app: str, payload_case: Payloa
     target = payload_case.target
 
     # Case: the sources table shows the payload file names as text.
-    assert any(IMG in c for c in cells(page.get_by_test_id("stDataFrame").nth(2))), "sources"
+    sources = page.get_by_test_id("stDataFrame").filter(has=page.locator("[role=columnheader]", has_text="loaded"))
+    assert any(IMG in c for c in cells(sources)), cells(sources)
     tab.assert_clean()
 
     # Unmask victims with a payload as the reason: it is shown back as text.
@@ -574,11 +575,13 @@ def test_payloads_stay_text_on_every_page(payload_app: str, payload_case: Payloa
     warning.wait_for(timeout=WAIT_MS)
     idle(page)
     assert warning.inner_text().strip() == f"Victims shown in clear. Reason: {REASON}"
+    assert_only_text(warning.get_by_test_id("stMarkdownContainer"))
     tab.assert_clean()
 
     # Search: the payload name, the card and its graph.
     heading = search(page, TARGET_NAME)
     assert heading.inner_text() == f"{TARGET_NAME} — {Label.PERSON} {target}"
+    assert_only_text(heading.locator("[data-heading-text]"))  # not the heading's own anchor
     assert TARGET_NAME in cells(page.get_by_test_id("stDataFrame").first)
     _, frame = graph(page)
     assert_named_in_graph(frame, target)
