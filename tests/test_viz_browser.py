@@ -30,22 +30,12 @@ import pytest
 from graph_tool.model import Label, Rel
 from graph_tool.store.base import Edge, Node, Subgraph
 from graph_tool.viz import VizResult, render_html
+from tests.browser import launch_browser
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "screenshots"
-CHROMIUM = os.environ.get("GRAPH_TOOL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Records Content-Security-Policy violations in every frame, before any page script runs.
 CSP_PROBE = """
 window.__csp = [];
@@ -61,29 +51,9 @@ SVG = '"><svg onload=alert(3)>'
 STYLE = "</style><script>alert(4)</script>"
 
 
-def unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser tests cannot run under CI: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        unavailable(f"playwright is not installed: {exc}")
-    pw = sync_playwright().start()
-    try:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Exception as exc:
-        pw.stop()
-        unavailable(f"Chromium did not start: {exc}")
-    yield chromium
-    chromium.close()
-    pw.stop()
+    yield from launch_browser()
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

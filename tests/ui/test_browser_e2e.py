@@ -39,23 +39,13 @@ import pytest
 from graph_tool.model import Label
 from graph_tool.ui import ui_command
 from graph_tool.viz import LABEL_CHARS
+from tests.browser import launch_browser
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
 TRUTH = ROOT / "sample_data" / "demo" / "ground_truth.json"
-CHROMIUM = os.environ.get("GRAPH_TOOL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1600, "height": 1000}
 SHOT = {"width": 1600, "height": 1100}  # the ring's picture: its brokers, victims and whole graph
 START_TIMEOUT_S = 90
@@ -92,12 +82,6 @@ GRAPH_READY = """(index) => { const all = document.querySelectorAll('[data-testi
                           const f = all[index < 0 ? all.length + index : index];
                           return !!f && !!f.contentWindow && f.contentWindow.graphReady === true; }"""
 DRAWN = re.compile(r"^(\d+) nodes and (\d+) relationships drawn")
-
-
-def unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser tests cannot run under CI: {reason}")
-    pytest.skip(reason)
 
 
 # --- the app and the browser ------------------------------------------------------------
@@ -155,21 +139,7 @@ def demo_app(demo_case: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        unavailable(f"playwright is not installed: {exc}")
-    pw = sync_playwright().start()
-    try:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Exception as exc:
-        pw.stop()
-        unavailable(f"Chromium did not start: {exc}")
-    yield chromium
-    chromium.close()
-    pw.stop()
+    yield from launch_browser()
 
 
 @dataclass
