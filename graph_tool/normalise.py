@@ -313,6 +313,9 @@ def normalise_name(raw: str) -> str:
     >>> normalise_name("Ｊｏｈｎ　Ｓｍｉｔｈ")
     'John Smith'
     """
+    if raw.isascii() and raw.isprintable():
+        # Plain printable ASCII: NFKC and the character filter change nothing.
+        return " ".join(raw.split())
     text = unicodedata.normalize("NFKC", raw)
     kept = []
     for ch in text:
@@ -350,6 +353,7 @@ def _char_ascii(ch: str) -> str:
     return f"u{ord(ch):04x}"
 
 
+@lru_cache(maxsize=100_000)
 def _token_ascii(token: str) -> str:
     out = _ascii_text(token)
     if "?" in out and "?" not in token:
@@ -363,6 +367,10 @@ def _han_syllables(token: str) -> list[str]:
 
 def _ascii_tokens(name: str) -> list[str]:
     """Transliterate a tidy name to lower-case ASCII tokens."""
+    if name.isascii():
+        # Nothing to transliterate; tokens are cut the same way as below.
+        text = "".join(ch for ch in name.lower() if ch not in _APOSTROPHES)
+        return "".join(ch if ch.isalnum() else " " for ch in text).split()
     raw_tokens = name.split()
     han_tokens = [t for t in raw_tokens if all(_is_han(ch) for ch in t)]
     pieces: list[str] = []
@@ -416,7 +424,16 @@ def name_key(raw: str) -> str:
     >>> name_key("O'Brien-Smith, Seán")
     'obrien sean smith'
     """
-    return " ".join(sorted(_ascii_tokens(normalise_name(raw))))
+    return tidy_name_key(normalise_name(raw))
+
+
+def tidy_name_key(tidy: str) -> str:
+    """:func:`name_key` of a name already tidied by :func:`normalise_name`.
+
+    >>> tidy_name_key(normalise_name("Lan Thi Nguyễn")) == name_key("Lan Thi Nguyễn")
+    True
+    """
+    return " ".join(sorted(_ascii_tokens(tidy)))
 
 
 def name_similarity(a: str, b: str) -> float:

@@ -184,6 +184,9 @@ def _name_key(raw: str) -> str:
     return nz.name_key(raw)
 
 
+_tidy_name_key = lru_cache(maxsize=200_000)(nz.tidy_name_key)
+
+
 @lru_cache(maxsize=10_000)
 def _region(raw: str) -> str | None:
     if re.fullmatch(r"[A-Za-z]{2}", raw):
@@ -239,6 +242,8 @@ class _Ctx:
     mrz: nz.MRZ | None = None
 
 
+_MEMO_LIMIT = 50_000  # distinct cell texts remembered per property
+
 _IMPLICIT = {PropType.DATE: "date", PropType.INT: "int", PropType.FLOAT: "float", PropType.BOOL: "bool"}
 
 
@@ -262,6 +267,11 @@ class PropPlan:
             and pm.map is None
             and self.normaliser in (None, "text")
             and pm.columns is None
+        )
+        # Results by cell text, for normalisers whose result depends on that text alone
+        # (not MRZ, which sets flags, nor a phone whose region comes from another column).
+        self.memo: dict[str, tuple[Any, dict[str, Any], dict[str, str]]] | None = (
+            {} if self.normaliser != "mrz" and not (self.normaliser == "phone" and pm.default_region_column) else None
         )
 
     def raw(self, row: Row) -> Any:
@@ -287,10 +297,31 @@ class PropPlan:
         return text(v)
 
     def compute(self, row: Row, ctx: _Ctx) -> Any:
-        pm = self.pm
         value = self.raw(row)
         if self.plain and value.__class__ is str:
             return value
+        memo = self.memo
+        if memo is None or value.__class__ is not str:
+            return self._compute(value, row, ctx)
+        hit = memo.get(value)
+        if hit is not None:
+            result, side, keys = hit
+            if side:
+                ctx.side.update(side)
+            if keys:
+                ctx.keys.update(keys)
+            return result.copy() if result.__class__ is list else result
+        side0, keys0, warned = dict(ctx.side), dict(ctx.keys), len(ctx.warnings)
+        result = self._compute(value, row, ctx)
+        # Remembered only when the value alone decided everything: no warning, no flag.
+        if len(ctx.warnings) == warned and len(memo) < _MEMO_LIMIT:
+            side = {k: v for k, v in ctx.side.items() if k not in side0 or side0[k] != v}
+            keys = {k: v for k, v in ctx.keys.items() if k not in keys0 or keys0[k] != v}
+            memo[value] = (result.copy() if result.__class__ is list else result, side, keys)
+        return result
+
+    def _compute(self, value: Any, row: Row, ctx: _Ctx) -> Any:
+        pm = self.pm
         if value is None:
             value = pm.default
             if value is None:
@@ -359,7 +390,7 @@ class PropPlan:
         if kind == "name":
             tidy = nz.normalise_name(item)
             if self.name == "name":
-                ctx.side["name_key"] = _name_key(tidy)
+                ctx.side["name_key"] = _tidy_name_key(tidy)
             return tidy or None
         if kind == "document_number":
             return nz.normalise_document_number(item) or None
