@@ -206,6 +206,10 @@ class LoadState:
     dry: DryRunStore | None = None  # a dry run's overlay, seen by every file of the load
 
 
+# A batch written but not yet accounted for: its rows, failed rows, skipped?, checkpoint, last row.
+_Unsettled = tuple[list[tuple[Row, Mapped]], dict[str, tuple[str, str]], bool, Path | None, int]
+
+
 class _FileLoad:
     def __init__(
         self,
@@ -241,6 +245,8 @@ class _FileLoad:
         self.fr = FileReport(path.name, str(path), self.source, spec.name)
         self.rejects: RejectsWriter | None = None
         self.deferred: list[_Pending] = []
+        # The last batch written but not yet accounted for (see _batch).
+        self.unsettled: _Unsettled | None = None
         self.code = state.tracker.file_code(path.name) << 32
 
     # -- rows ---------------------------------------------------------------------------
@@ -306,10 +312,12 @@ class _FileLoad:
                     fr.warn(w)
             if count or batch:
                 self._batch(batch, fr.batches < skip, checkpoint, last_row)
+            self._settle()
             self._finish_deferred()
             self._write_source(info)
         except FileError as exc:
             fr.error = str(exc)
+            self._settle()  # the batch before the broken part was written: count it
         finally:
             if self.rejects is not None:
                 self.rejects.close()
@@ -324,6 +332,13 @@ class _FileLoad:
 
     # -- batches ------------------------------------------------------------------------
     def _batch(self, batch: list[tuple[Row, Mapped]], skip: bool, checkpoint: Path | None, last_row: int) -> None:
+        """Plan and queue one batch's writes; it is accounted for once they are done.
+
+        Under :meth:`GraphStore.pipelined_writes` the database writes this batch while the
+        next one is read and mapped; :meth:`_settle` then waits for it, counts its rows and
+        saves its checkpoint, so a checkpoint never claims a batch before it is committed.
+        """
+        self._settle()
         fr = self.fr
         fr.batches += 1
         accepted = self._check_refs(batch)
@@ -333,6 +348,16 @@ class _FileLoad:
             fr.batches_resumed += 1
         else:
             self._write(nodes, edges, failed)
+        self.unsettled = (accepted, failed, skip, checkpoint, last_row)
+
+    def _settle(self) -> None:
+        """Wait for the queued batch's writes, then count its rows and save its checkpoint."""
+        if self.unsettled is None:
+            return
+        self.store.drain()
+        accepted, failed, skip, checkpoint, last_row = self.unsettled
+        self.unsettled = None
+        fr = self.fr
         pending = {id(p.row) for p in self.deferred}
         for row, _ in accepted:
             if row.ref in failed:
@@ -347,6 +372,8 @@ class _FileLoad:
             self.on_batch(fr, fr.batches)
 
     def _check_refs(self, batch: list[tuple[Row, Mapped]]) -> list[tuple[Row, Mapped]]:
+        if not any(m.refs for _, m in batch):  # rows that only make nodes: nothing to check
+            return batch
         produced = {(n.label, n.id) for _, m in batch for n in m.nodes}
         tracker, known = self.state.tracker, self.state.known
         need: dict[Label, set[str]] = {}
@@ -382,6 +409,7 @@ class _FileLoad:
         return accepted
 
     def _lookup(self, label: Label, ids: list[str]) -> None:
+        self.store.drain()
         known = self.state.known
         if len(known) > 2_000_000:
             known.clear()
@@ -617,7 +645,8 @@ def load_files(
                 tick=tick,
             )
             try:
-                fr = load.run()
+                with target.pipelined_writes() if not dry_run else contextlib.nullcontext():
+                    fr = load.run()
             except KeyboardInterrupt:
                 load.fr.warn(f"{path.name}: interrupted after batch {load.fr.batches}")
                 report.files.append(load.fr)

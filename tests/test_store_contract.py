@@ -285,3 +285,35 @@ def test_updating_a_relationship_keeps_its_endpoints_out_of_its_properties(store
     (call,) = [e for e in store.whole_graph().edges if e.type == Rel.CALLED]
     assert call.props["duration_s"] == 400 and call.props["sources"] == ["tiny-example", "partner-x"]
     assert "src" not in call.props and "dst" not in call.props
+
+
+def test_pipelined_writes_give_the_same_graph(store: GraphStore) -> None:
+    people = [NodeRecord(Label.PERSON, f"P-{i:04d}", {"name": f"Person {i}"}, "bulk", f"b.csv:{i}") for i in range(900)]
+    phones = [NodeRecord(Label.PHONE, f"T-{i:03d}", {"number": f"+4416329{i:05d}"}, "bulk", f"b{i}") for i in range(50)]
+    uses = [
+        EdgeRecord(Rel.USES, Label.PERSON, f"P-{i:04d}", Label.PHONE, f"T-{i % 50:03d}", {}, "bulk", f"b.csv:{i}")
+        for i in range(900)
+    ]
+    with store.pipelined_writes():
+        for i in range(0, 900, 300):  # the loader's pattern: nodes, then edges needing them, per batch
+            created = store.upsert_nodes(people[i : i + 300] + phones, batch_size=1000).created
+            assert created == 300 + (50 if i == 0 else 0)
+            assert store.upsert_edges(uses[i : i + 300]).created == 300
+    counts = store.counts()
+    assert (counts[Label.PERSON], counts[Label.PHONE], counts[Rel.USES]) == (900, 50, 900)
+    with store.pipelined_writes():
+        assert store.upsert_nodes(people + phones).unchanged == 950
+        assert store.upsert_edges(uses).unchanged == 900
+    assert store.counts() == counts
+
+
+def test_a_failed_pipelined_write_is_raised(store: GraphStore) -> None:
+    def refused(*_: object) -> None:
+        raise StoreError("the database refused the batch")
+
+    with pytest.raises(StoreError, match="refused the batch"), store.pipelined_writes():
+        store._submit(refused)
+        store.upsert_nodes([NodeRecord(Label.PHONE, "T-1", {"number": "+441632960000"}, "s")])
+    # the upsert queued behind the failure never ran; the store writes directly again
+    store.upsert_nodes([NodeRecord(Label.PHONE, "T-2", {"number": "+441632960001"}, "s")])
+    assert [n.id for n in store.get_nodes(Label.PHONE, ["T-1", "T-2"])] == ["T-2"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -272,6 +274,8 @@ class GraphStore(ABC):
     """
 
     kind: str = "abstract"
+    _writer: ThreadPoolExecutor | None = None  # set inside pipelined_writes()
+    _in_flight: list[Future[None]]
 
     # -- lifecycle --------------------------------------------------------------------
     @abstractmethod
@@ -295,6 +299,45 @@ class GraphStore(ABC):
     def create_schema(self) -> None:
         """Create tables, constraints and indexes from the model (idempotent)."""
 
+    # -- pipelined writes ---------------------------------------------------------------
+    @contextmanager
+    def pipelined_writes(self) -> Iterator[None]:
+        """Run the creates and updates of upserts on one background thread, in order.
+
+        A loader prepares its next batch in Python while the database writes the last
+        one (both drivers release the GIL while the database works). Every upsert first
+        waits for the writes queued before it, so what it reads is what was written;
+        other reads inside the block must call :meth:`drain` first. Leaving the block
+        waits for every write and raises the first failure.
+        """
+        if self._writer is not None:  # already pipelined: nested blocks share the thread
+            yield
+            return
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph-tool-writer")
+        self._in_flight = []
+        try:
+            yield
+        finally:
+            try:
+                self.drain()
+            finally:
+                self._writer.shutdown(wait=True)
+                self._writer = None
+
+    def drain(self) -> None:
+        """Wait for the writes queued by :meth:`pipelined_writes`; raise the first failure."""
+        if self._writer is None:
+            return
+        in_flight, self._in_flight = self._in_flight, []
+        for future in in_flight:
+            future.result()
+
+    def _submit(self, write: Callable[..., None], *args: Any) -> None:
+        if self._writer is None:
+            write(*args)
+        else:
+            self._in_flight.append(self._writer.submit(write, *args))
+
     # -- writes -----------------------------------------------------------------------
     def upsert_nodes(self, records: Iterable[NodeRecord], batch_size: int = 10_000) -> WriteResult:
         """Create or update nodes by (label, id), merging provenance lists.
@@ -313,6 +356,7 @@ class GraphStore(ABC):
         return result
 
     def _upsert_node_group(self, label: Label, recs: list[NodeRecord]) -> WriteResult:
+        self.drain()  # what this group reads must include the writes queued before it
         types = node_prop_types(label)
         existing = self._existing_nodes(label, sorted({r.id for r in recs}))
         planned: dict[str, dict[str, Any]] = {}
@@ -357,9 +401,9 @@ class GraphStore(ABC):
             else:
                 result.unchanged += 1
         if creates:
-            create(what, creates)
+            self._submit(create, what, creates)
         if updates:
-            update(what, updates)
+            self._submit(update, what, updates)
         return result
 
     def upsert_edges(self, records: Iterable[EdgeRecord], batch_size: int = 10_000) -> WriteResult:
@@ -382,6 +426,7 @@ class GraphStore(ABC):
 
     def _upsert_edge_group(self, group: tuple[Rel, Label, Label], recs: list[EdgeRecord]) -> WriteResult:
         rel, source_label, target_label = group
+        self.drain()
         types = rel_prop_types(rel)
         have_source = self._existing_ids(source_label, sorted({r.source_id for r in recs}))
         have_target = self._existing_ids(target_label, sorted({r.target_id for r in recs}))
