@@ -11,7 +11,7 @@ import datetime as _dt
 import re
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import igraph as ig
 import networkx as nx
@@ -64,15 +64,23 @@ def edge_type(data: Mapping[str, Any]) -> str | None:
     return None if value is None else str(value)
 
 
-def as_list(value: Any) -> list[str]:
-    """A property that may be a list, a JSON-ish string or a scalar, as a list of text."""
+def as_list(value: Any, semicolons: bool = False) -> list[str]:
+    """A property that may be a list, a JSON-ish string or a scalar, as a list of text.
+
+    A string is split at commas; with ``semicolons``, at semicolons when it holds one
+    (names such as ``Tran, Mai; Le, Lan``).
+
+    >>> as_list("['a', 'b']"), as_list("Tran, Mai; Le", semicolons=True), as_list(3)
+    (['a', 'b'], ['Tran, Mai', 'Le'], ['3'])
+    """
     if value is None:
         return []
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("[") and text.endswith("]"):
             text = text[1:-1]
-        return [p.strip().strip("'\"") for p in text.split(",") if p.strip().strip("'\"")]
+        sep = ";" if semicolons and ";" in text else ","
+        return [p.strip().strip("'\"") for p in text.split(sep) if p.strip().strip("'\"")]
     if isinstance(value, (list, tuple, set, frozenset)):
         return [str(v) for v in value]
     return [str(value)]
@@ -119,8 +127,16 @@ def full_date(value: Any) -> _dt.date | None:
         return None
 
 
+@overload
+def date_text(key: tuple[int, int, int]) -> str: ...
+@overload
+def date_text(key: None) -> None: ...
 def date_text(key: tuple[int, int, int] | None) -> str | None:
-    """ISO text of a :func:`date_key` at its own precision."""
+    """ISO text of a :func:`date_key` at its own precision.
+
+    >>> date_text((2021, 3, 0)), date_text((2021, 3, 4)), date_text(None)
+    ('2021-03', '2021-03-04', None)
+    """
     if key is None:
         return None
     y, m, d = key

@@ -49,16 +49,17 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 from rapidfuzz import fuzz
 
+from graph_tool.analysis._graph import as_list, date_text
 from graph_tool.model import DOCUMENT_TYPES, Label, Rel
 from graph_tool.normalise import (
     country_from_mrz,
@@ -100,6 +101,7 @@ _DOC_NAMES = {
 _FEMALE = frozenset({"female", "f", "woman"})
 _BAD_STATUS = ("stolen", "lost", "forged", "revoked")
 _LIST_LIMIT = 12  # ids listed in a reason before "and N more"
+_SCORE_CAP = 0.95  # the highest score one finding gets: no single check is proof
 
 
 # --- configuration ---------------------------------------------------------------------
@@ -331,12 +333,21 @@ class _Case:
     kin: dict[str, set[str]]
     family: dict[str, str]  # person -> family unit id (smallest member id of the kin component)
 
-    def doc(self, d: str) -> Mapping[str, Any]:
-        return self.attrs[d]
-
     def text(self, node: str, prop: str) -> str:
         value = self.attrs[node].get(prop)
         return "" if value is None else str(value).strip()
+
+    def date_key(self, node: str, prop: str) -> DateKey | None:
+        """``prop`` of ``node`` as a :func:`_date_key`."""
+        return _date_key(self.attrs[node].get(prop))
+
+    def full_date(self, node: str, prop: str) -> date | None:
+        """``prop`` of ``node`` as a calendar date (None unless known to the day)."""
+        return _full_date(self.date_key(node, prop))
+
+    def country(self, node: str, prop: str) -> str:
+        """``prop`` of ``node`` as a country code (:func:`_country`)."""
+        return _country(self.attrs[node].get(prop))
 
 
 def _read(g: nx.Graph, config: FraudConfig) -> _Case:
@@ -462,15 +473,6 @@ def _compare(a: DateKey, b: DateKey) -> int:
     return 0
 
 
-def _date_text(key: DateKey) -> str:
-    y, m, d = key
-    if m == 0:
-        return f"{y:04d}"
-    if d == 0:
-        return f"{y:04d}-{m:02d}"
-    return f"{y:04d}-{m:02d}-{d:02d}"
-
-
 def _country(value: Any) -> str:
     text = "" if value is None else str(value).strip()
     return _country_code(text) if text else ""
@@ -509,6 +511,11 @@ def _doc_type(case: _Case, doc: str) -> str:
     return case.text(doc, "doc_type").lower()
 
 
+def _kind_name(doc_type: str) -> str:
+    """A document type in words, lower case (``residence permit``)."""
+    return _DOC_NAMES.get(doc_type, doc_type).lower()
+
+
 def _describe(case: _Case, doc: str) -> str:
     """``Passport MB697405 (D-00001)``."""
     kind = _DOC_NAMES.get(_doc_type(case, doc), Label.DOCUMENT.value)
@@ -543,9 +550,11 @@ def _finding(
     evidence: Sequence[str],
     roles: Mapping[str, str],
     facts: Mapping[str, Any],
+    cap: float = _SCORE_CAP,
 ) -> Finding:
+    """A finding of ``check``; ``score`` is kept in [0, ``cap``], duplicate evidence dropped."""
     ev = tuple(dict.fromkeys(evidence))
-    s = round(min(max(score, 0.0), 1.0), 3)
+    s = round(min(max(score, 0.0), cap), 3)
     return Finding(
         id=_finding_id(check, ev),
         check=check,
@@ -584,7 +593,7 @@ class _Identity:
             index = next((i for i, n in enumerate(names, 1) if _similarity(self.name, n) >= threshold), 0)
             parts = [f"name {index} of {len(names)}" if index else "a name"]
         if self.birth:
-            parts.append(f"born {_date_text(self.birth)}")
+            parts.append(f"born {date_text(self.birth)}")
         if self.nationality:
             parts.append(f"nationality {self.nationality}")
         return ", ".join(parts)
@@ -605,8 +614,8 @@ def _identity(case: _Case, doc: str, person: str) -> _Identity:
     name, birth, nationality = "", None, ""
     for node, name_prop, birth_prop, nat_prop in order:
         name = name or case.text(node, name_prop)
-        birth = birth or _date_key(case.attrs[node].get(birth_prop))
-        nationality = nationality or _country(case.attrs[node].get(nat_prop))
+        birth = birth or case.date_key(node, birth_prop)
+        nationality = nationality or case.country(node, nat_prop)
     return _Identity(doc, person, name, birth, nationality)
 
 
@@ -681,6 +690,31 @@ def _distinct_identities(ids: Sequence[_Identity], cfg: FraudConfig) -> list[lis
     return groups
 
 
+class _Identities(NamedTuple):
+    """Holdings grouped into identities, and the distinct names, birth dates and
+    nationalities of their representatives."""
+
+    groups: list[list[_Identity]]
+    names: list[str]
+    births: list[DateKey]
+    nationalities: list[str]
+
+
+def _several_identities(idents: Sequence[_Identity], cfg: FraudConfig) -> _Identities | None:
+    """The identities among ``idents`` (:func:`_distinct_identities`), or None when there
+    are fewer than two."""
+    groups = _distinct_identities(idents, cfg)
+    if len(groups) < 2:
+        return None
+    reps = [_representative(grp) for grp in groups]
+    return _Identities(
+        groups,
+        _distinct_names((r.name for r in reps), cfg.name_match),
+        _distinct_dates(r.birth for r in reps),
+        sorted({r.nationality for r in reps if r.nationality}),
+    )
+
+
 def _representative(group: Sequence[_Identity]) -> _Identity:
     """One identity for a group: its first name, its most precise birth date, a nationality."""
     births = [i.birth for i in group if i.birth]
@@ -716,8 +750,31 @@ class _UnionFind:
         return {self.find(x) for x in list(self.parent)}
 
 
+_K = TypeVar("_K", bound=Hashable)
+
+
+def _documents_by(case: _Case, key: Callable[[str], _K | None]) -> dict[_K, list[str]]:
+    """The documents grouped by ``key`` (each group in id order); a document whose key is
+    None is left out."""
+    groups: dict[_K, list[str]] = defaultdict(list)
+    for doc in case.docs:
+        k = key(doc)
+        if k is not None:
+            groups[k].append(doc)
+    return groups
+
+
 def _config(config: FraudConfig | None) -> FraudConfig:
     return config if config is not None else FraudConfig()
+
+
+_Check = Callable[[_Case, FraudConfig], list[Finding]]
+
+
+def _run_check(check: _Check, g: nx.Graph, config: FraudConfig | None) -> list[Finding]:
+    """One check on ``g`` alone (what each public check function does)."""
+    cfg = _config(config)
+    return check(_read(g, cfg), cfg)
 
 
 # --- the checks ------------------------------------------------------------------------
@@ -757,16 +814,15 @@ def shared_document_number(g: nx.Graph, config: FraudConfig | None = None) -> li
     >>> [f.reason for f in shared_document_number(g)]
     ['Passport N1234567 (D1) is held by 2 people with 2 different names and 2 birth dates: P1, P2']
     """
-    cfg = _config(config)
-    return _shared_document_number(_read(g, cfg), cfg)
+    return _run_check(_shared_document_number, g, config)
 
 
 def _shared_document_number(case: _Case, cfg: FraudConfig) -> list[Finding]:
-    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for doc in case.docs:
+    def number_key(doc: str) -> tuple[str, str, str] | None:
         number = _number(case, doc)
-        if number:
-            groups[(number, _doc_type(case, doc), _country(case.doc(doc).get("issuing_country")))].append(doc)
+        return (number, _doc_type(case, doc), case.country(doc, "issuing_country")) if number else None
+
+    groups = _documents_by(case, number_key)
     out: list[Finding] = []
     for key in sorted(groups):
         docs = groups[key]
@@ -775,13 +831,10 @@ def _shared_document_number(case: _Case, cfg: FraudConfig) -> list[Finding]:
         if len(people) < 2:
             continue
         idents = [_identity(case, d, p) for d, p in holdings]
-        identities = _distinct_identities(idents, cfg)
-        if len(identities) < 2:
+        found = _several_identities(idents, cfg)
+        if found is None:
             continue
-        reps = [_representative(grp) for grp in identities]
-        names = _distinct_names((r.name for r in reps), cfg.name_match)
-        births = _distinct_dates(r.birth for r in reps)
-        nats = sorted({r.nationality for r in reps if r.nationality})
+        identities, names, births, nats = found
         conflicts: list[str] = []
         score = 0.0
         if len(names) > 1:
@@ -824,7 +877,7 @@ def _shared_document_number(case: _Case, cfg: FraudConfig) -> list[Finding]:
             "nationalities": nats,
             "recorded_status": {d: case.text(d, "status").lower() for d in bad},
         }
-        out.append(_finding("shared_document_number", min(score, 0.95), reason, [*docs, *people], roles, facts))
+        out.append(_finding("shared_document_number", score, reason, [*docs, *people], roles, facts))
     return out
 
 
@@ -861,35 +914,43 @@ def too_many_documents(g: nx.Graph, config: FraudConfig | None = None) -> list[F
     P1 holds 3 passports issued within 2 years (2020-01-05 to 2021-03-01): D0, D1, D2; identity documents
     from 3 countries (KH, LA, VN) issued within 2 years (2020-01-05 to 2021-03-01): D0, D1, D2
     """
-    cfg = _config(config)
-    return _too_many_documents(_read(g, cfg), cfg)
+    return _run_check(_too_many_documents, g, config)
 
 
-def _window(items: Sequence[tuple[date, str, str]], days: int, measure: Any) -> tuple[int, list[int]]:
-    """Best window of ``items`` (sorted by date) by ``measure(list of items)``."""
-    best, best_idx = 0, []
+_Dated = tuple[date, str, str]  # (issue date, document, type)
+
+
+def _window(items: Sequence[_Dated], days: int, measure: Callable[[list[_Dated]], int]) -> tuple[int, list[_Dated]]:
+    """Best window of ``items`` (sorted by date) by ``measure(list of items)``, and its items."""
+    best, best_items = 0, []
     lo = 0
     for hi in range(len(items)):
         while (items[hi][0] - items[lo][0]).days > days:
             lo += 1
-        idx = list(range(lo, hi + 1))
-        value = measure([items[i] for i in idx])
+        chunk = list(items[lo : hi + 1])
+        value = measure(chunk)
         if value > best:
-            best, best_idx = value, idx
-    return best, best_idx
+            best, best_items = value, chunk
+    return best, best_items
+
+
+def _issued_within(chosen: Sequence[_Dated], span_text: str) -> str:
+    """``issued within 2 years (2020-01-05 to 2021-03-01): D0, D1, D2``."""
+    first, last = chosen[0][0].isoformat(), chosen[-1][0].isoformat()
+    return f"issued within {span_text} ({first} to {last}): {_listing([c[1] for c in chosen])}"
 
 
 def _too_many_documents(case: _Case, cfg: FraudConfig) -> list[Finding]:
     out: list[Finding] = []
     span_text = _years_text(cfg.many_window_days)
     for person in sorted(case.documents_of):
-        seen: dict[tuple[str, str, str], tuple[date, str, str]] = {}
+        seen: dict[tuple[str, str, str], _Dated] = {}
         for doc in case.documents_of[person]:
-            issued = _full_date(_date_key(case.doc(doc).get("issue_date")))
+            issued = case.full_date(doc, "issue_date")
             if issued is None:
                 continue
             t = _doc_type(case, doc)
-            key = (_number(case, doc) or doc, t, _country(case.doc(doc).get("issuing_country")))
+            key = (_number(case, doc) or doc, t, case.country(doc, "issuing_country"))
             if key not in seen or (issued, doc) < seen[key][:2]:
                 seen[key] = (issued, doc, t)
         dated = sorted(seen.values())
@@ -899,29 +960,23 @@ def _too_many_documents(case: _Case, cfg: FraudConfig) -> list[Finding]:
         score = 0.0
         for t in cfg.many_document_types:
             items = [x for x in dated if x[2] == t]
-            count, idx = _window(items, cfg.many_window_days, len)
+            count, chosen = _window(items, cfg.many_window_days, len)
             if count >= cfg.many_documents:
-                chosen = [items[i] for i in idx]
-                kind = _DOC_NAMES.get(t, t).lower()
-                parts.append(
-                    f"{count} {kind}s issued within {span_text} "
-                    f"({chosen[0][0].isoformat()} to {chosen[-1][0].isoformat()}): {_listing([c[1] for c in chosen])}"
-                )
+                parts.append(f"{count} {_kind_name(t)}s {_issued_within(chosen, span_text)}")
                 docs_cited += [c[1] for c in chosen]
                 facts[f"{t}_count"] = count
                 score = max(score, 0.5 + 0.1 * (count - cfg.many_documents))
         ident = [x for x in dated if x[2] in cfg.identity_document_types]
 
-        def countries(chunk: list[tuple[date, str, str]]) -> int:
-            return len({_country(case.doc(c[1]).get("issuing_country")) for c in chunk} - {""})
+        def countries(chunk: list[_Dated]) -> int:
+            return len({case.country(c[1], "issuing_country") for c in chunk} - {""})
 
-        n_countries, idx = _window(ident, cfg.many_window_days, countries)
+        n_countries, chosen = _window(ident, cfg.many_window_days, countries)
         if n_countries >= cfg.many_countries:
-            chosen = [ident[i] for i in idx]
-            codes = sorted({_country(case.doc(c[1]).get("issuing_country")) for c in chosen} - {""})
+            codes = sorted({case.country(c[1], "issuing_country") for c in chosen} - {""})
             parts.append(
-                f"identity documents from {n_countries} countries ({', '.join(codes)}) issued within {span_text} "
-                f"({chosen[0][0].isoformat()} to {chosen[-1][0].isoformat()}): {_listing([c[1] for c in chosen])}"
+                f"identity documents from {n_countries} countries ({', '.join(codes)}) "
+                f"{_issued_within(chosen, span_text)}"
             )
             docs_cited += [c[1] for c in chosen]
             facts["countries"] = codes
@@ -936,11 +991,12 @@ def _too_many_documents(case: _Case, cfg: FraudConfig) -> list[Finding]:
         out.append(
             _finding(
                 "too_many_documents",
-                min(score, 0.9),
+                score,
                 f"{person} holds " + "; ".join(parts),
                 [person, *docs],
                 roles,
                 facts,
+                cap=0.9,
             )
         )
     return out
@@ -992,8 +1048,7 @@ def mrz_check_failures(g: nx.Graph, config: FraudConfig | None = None) -> list[F
     >>> print(mrz_check_failures(g)[0].reason)
     MRZ of Passport L898902C3 (D1, TD3) fails 2 of 5 check digits: expiry date, composite
     """
-    cfg = _config(config)
-    return _mrz_check_failures(_read(g, cfg), cfg)
+    return _run_check(_mrz_check_failures, g, config)
 
 
 def _mrz_check_failures(case: _Case, cfg: FraudConfig) -> list[Finding]:
@@ -1026,15 +1081,15 @@ def _mrz_check_failures(case: _Case, cfg: FraudConfig) -> list[Finding]:
             ("birth date", m.birth_date, "birth_date_on_document"),
             ("expiry date", m.expiry_date, "expiry_date"),
         ):
-            rec = _date_key(case.doc(doc).get(prop))
+            rec = case.date_key(doc, prop)
             got = _date_key(mrz_value)
             if rec and got and _conflicting_precision((rec[0] % 100, rec[1], rec[2]), (got[0] % 100, got[1], got[2])):
-                contradictions.append(f"{label} {_date_text(got)} against the recorded {_date_text(rec)}")
+                contradictions.append(f"{label} {date_text(got)} against the recorded {date_text(rec)}")
         for label, code, prop in (
             ("nationality", m.nationality, "nationality_on_document"),
             ("issuing state", m.issuing_state, "issuing_country"),
         ):
-            rec_country = _country(case.doc(doc).get(prop))
+            rec_country = case.country(doc, prop)
             try:
                 mrz_country = country_from_mrz(code) if code else None
             except ValueError:
@@ -1064,7 +1119,7 @@ def _mrz_check_failures(case: _Case, cfg: FraudConfig) -> list[Finding]:
             "problems": problems,
             "contradictions": contradictions,
         }
-        out.append(_finding("mrz_check_failures", min(score, 0.95), reason, [doc], {doc: reason}, facts))
+        out.append(_finding("mrz_check_failures", score, reason, [doc], {doc: reason}, facts))
     return out
 
 
@@ -1102,8 +1157,7 @@ def impossible_dates(g: nx.Graph, config: FraudConfig | None = None) -> list[Fin
     Passport N1 (D1) expires on 2018-03-01, before it was issued on 2019-03-01
     Visa V1 (D2) is valid for 15.0 years (2010-01-01 to 2025-01-01), longer than the 10 years a visa is issued for
     """
-    cfg = _config(config)
-    return _impossible_dates(_read(g, cfg), cfg)
+    return _run_check(_impossible_dates, g, config)
 
 
 def _impossible_dates(case: _Case, cfg: FraudConfig) -> list[Finding]:
@@ -1111,15 +1165,14 @@ def _impossible_dates(case: _Case, cfg: FraudConfig) -> list[Finding]:
     horizon = cfg.reference_date() + timedelta(days=cfg.future_margin_days)
     horizon_key = (horizon.year, horizon.month, horizon.day)
     for doc in case.docs:
-        attrs = case.doc(doc)
-        issue = _date_key(attrs.get("issue_date"))
-        expiry = _date_key(attrs.get("expiry_date"))
+        issue = case.date_key(doc, "issue_date")
+        expiry = case.date_key(doc, "expiry_date")
         t = _doc_type(case, doc)
         what = _describe(case, doc)
         facts: list[tuple[float, str, str]] = []  # (score, kind, text)
         holders_used: list[str] = []
         if issue and _compare(issue, horizon_key) > 0:
-            facts.append((0.6, "issued_in_future", f"was issued on {_date_text(issue)}, in the future"))
+            facts.append((0.6, "issued_in_future", f"was issued on {date_text(issue)}, in the future"))
         if issue and expiry:
             fi, fe = _full_date(issue), _full_date(expiry)
             if (fi and fe and fe <= fi) or _compare(expiry, issue) < 0:
@@ -1127,7 +1180,7 @@ def _impossible_dates(case: _Case, cfg: FraudConfig) -> list[Finding]:
                     (
                         0.85,
                         "expiry_before_issue",
-                        f"expires on {_date_text(expiry)}, before it was issued on {_date_text(issue)}",
+                        f"expires on {date_text(expiry)}, before it was issued on {date_text(issue)}",
                     )
                 )
             elif fi and fe:
@@ -1136,22 +1189,22 @@ def _impossible_dates(case: _Case, cfg: FraudConfig) -> list[Finding]:
                     allowed = _add_years(fi, limit)
                     if fe > allowed + timedelta(days=cfg.validity_margin_days):
                         span = (fe - fi).days / 365.25
-                        kind = _DOC_NAMES.get(t, t).lower()
+                        kind = _kind_name(t)
                         article = "an" if kind[:1] in "aeiou" else "a"
                         facts.append(
                             (
                                 0.5 + min(0.3, 0.05 * (span - limit)),
                                 "validity_too_long",
-                                f"is valid for {span:.1f} years ({_date_text(issue)} to {_date_text(expiry)}), "
+                                f"is valid for {span:.1f} years ({date_text(issue)} to {date_text(expiry)}), "
                                 f"longer than the {limit} years {article} {kind} is issued for",
                             )
                         )
         birth_sources: list[tuple[str, DateKey, str]] = []
-        own = _date_key(attrs.get("birth_date_on_document"))
+        own = case.date_key(doc, "birth_date_on_document")
         if own:
             birth_sources.append(("", own, "the birth date printed on it"))
         for p in case.holders.get(doc, ()):
-            b = _date_key(case.attrs[p].get("birth_date"))
+            b = case.date_key(p, "birth_date")
             if b and (not own or _conflicting_precision(b, own)):
                 birth_sources.append((p, b, f"the birth of its holder {p}"))
         for person, birth, whose in birth_sources:
@@ -1160,13 +1213,13 @@ def _impossible_dates(case: _Case, cfg: FraudConfig) -> list[Finding]:
                     (
                         0.9,
                         "issued_before_birth",
-                        f"was issued on {_date_text(issue)}, before {whose} ({_date_text(birth)})",
+                        f"was issued on {date_text(issue)}, before {whose} ({date_text(birth)})",
                     )
                 )
                 if person:
                     holders_used.append(person)
             if _compare(birth, horizon_key) > 0:
-                facts.append((0.6, "born_in_future", f"gives a birth date in the future ({_date_text(birth)})"))
+                facts.append((0.6, "born_in_future", f"gives a birth date in the future ({date_text(birth)})"))
                 if person:
                     holders_used.append(person)
         if not facts:
@@ -1177,7 +1230,7 @@ def _impossible_dates(case: _Case, cfg: FraudConfig) -> list[Finding]:
         out.append(
             _finding(
                 "impossible_dates",
-                min(score, 0.95),
+                score,
                 reason,
                 [doc, *holders_used],
                 roles,
@@ -1221,8 +1274,7 @@ def serial_numbers(g: nx.Graph, config: FraudConfig | None = None) -> list[Findi
     3 passports issued by KH carry consecutive numbers C4501 to C4503 and are held by 3 people not linked by
     family or marriage: D0 (P0), D1 (P1), D2 (P2)
     """
-    cfg = _config(config)
-    return _serial_numbers(_read(g, cfg), cfg)
+    return _run_check(_serial_numbers, g, config)
 
 
 def _serial_numbers(case: _Case, cfg: FraudConfig) -> list[Finding]:
@@ -1237,7 +1289,7 @@ def _serial_numbers(case: _Case, cfg: FraudConfig) -> list[Finding]:
         if split is None:
             continue
         prefix, serial = split
-        key = (t, _country(case.doc(doc).get("issuing_country")), prefix, len(number) - len(prefix))
+        key = (t, case.country(doc, "issuing_country"), prefix, len(number) - len(prefix))
         buckets[key][serial].append(doc)
     out: list[Finding] = []
     for key in sorted(buckets):
@@ -1274,10 +1326,10 @@ def _serial_numbers(case: _Case, cfg: FraudConfig) -> list[Finding]:
                 continue
             largest_gap = max(b - a for a, b in pairwise(run))
             t, country, _prefix, _ = key
-            kind = _DOC_NAMES.get(t, t).lower()
+            kind = _kind_name(t)
             first, last = _number(case, docs[0]), _number(case, by_serial[run[-1]][0])
             adjective = "consecutive" if largest_gap == 1 else f"near-consecutive (gaps up to {largest_gap})"
-            issued = sorted(x for x in (_full_date(_date_key(case.doc(d).get("issue_date"))) for d in docs) if x)
+            issued = sorted(x for x in (case.full_date(d, "issue_date") for d in docs) if x)
             spread = (issued[-1] - issued[0]).days if len(issued) >= 2 else 0
             score = 0.45 + 0.1 * (len(units) - 2) + 0.05 * (len(run) - 2) + (0.1 if largest_gap == 1 else 0)
             listed = [f"{d} ({', '.join(case.holders.get(d, ())) or 'no holder'})" for d in docs]
@@ -1304,7 +1356,7 @@ def _serial_numbers(case: _Case, cfg: FraudConfig) -> list[Finding]:
                 "largest_gap": largest_gap,
                 "issue_spread_days": spread,
             }
-            out.append(_finding("serial_numbers", min(score, 0.95), reason, [*docs, *people], roles, facts))
+            out.append(_finding("serial_numbers", score, reason, [*docs, *people], roles, facts))
     return out
 
 
@@ -1343,8 +1395,7 @@ def shared_sponsor(g: nx.Graph, config: FraudConfig | None = None) -> list[Findi
     Marriage agency O1 (Harmony Marriage Co.) sponsored 3 visas for 3 applicants, all women, all of
     nationality VN: V0 (P0), V1 (P1), V2 (P2)
     """
-    cfg = _config(config)
-    return _shared_sponsor(_read(g, cfg), cfg)
+    return _run_check(_shared_sponsor, g, config)
 
 
 def _shared_sponsor(case: _Case, cfg: FraudConfig) -> list[Finding]:
@@ -1371,14 +1422,14 @@ def _shared_sponsor(case: _Case, cfg: FraudConfig) -> list[Finding]:
         if n < cfg.sponsor_min_applicants:
             continue
         women = sum(1 for p in applicants if case.text(p, "sex").lower() in _FEMALE)
-        nats = Counter(_country(case.attrs[p].get("nationality")) for p in applicants)
+        nats = Counter(case.country(p, "nationality") for p in applicants)
         nats.pop("", None)
         top_nat, top_count = sorted(nats.items(), key=lambda kv: (-kv[1], kv[0]))[0] if nats else ("", 0)
         pattern = women / n >= cfg.sponsor_pattern_share and top_count / n >= cfg.sponsor_pattern_share
         is_person = case.labels[sponsor] == Label.PERSON
         kinds = Counter(_doc_type(case, d) for d in docs)
         doc_text = ", ".join(
-            _plural(c, _DOC_NAMES.get(t, t).lower()) for t, c in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+            _plural(c, _kind_name(t)) for t, c in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
         )
         if is_person:
             who = f"{sponsor}, a private person,"
@@ -1409,7 +1460,7 @@ def _shared_sponsor(case: _Case, cfg: FraudConfig) -> list[Finding]:
             "pattern_women_one_nationality": pattern,
             "documents": docs,
         }
-        out.append(_finding("shared_sponsor", min(score, 0.95), reason, [sponsor, *docs, *applicants], roles, facts))
+        out.append(_finding("shared_sponsor", score, reason, [sponsor, *docs, *applicants], roles, facts))
     return out
 
 
@@ -1449,29 +1500,22 @@ def shared_photo(g: nx.Graph, config: FraudConfig | None = None) -> list[Finding
     Photo ab12 appears on 2 documents of 2 different identities (2 names, 2 birth dates): D1 (P1: identity 1),
     D2 (P1: identity 2)
     """
-    cfg = _config(config)
-    return _shared_photo(_read(g, cfg), cfg)
+    return _run_check(_shared_photo, g, config)
 
 
 def _shared_photo(case: _Case, cfg: FraudConfig) -> list[Finding]:
-    groups: dict[str, list[str]] = defaultdict(list)
-    for doc in case.docs:
-        h = case.text(doc, "photo_hash").lower()
-        if h:
-            groups[h].append(doc)
+    groups = _documents_by(case, lambda doc: case.text(doc, "photo_hash").lower() or None)
     out: list[Finding] = []
     for h in sorted(groups):
         docs = groups[h]
         if len(docs) < 2 or len(docs) > cfg.photo_max_documents:
             continue
         idents = [_identity(case, d, p) for d in docs for p in (case.holders.get(d) or [""])]
-        groups_of = _distinct_identities(idents, cfg)
-        if len(groups_of) < 2:
+        found = _several_identities(idents, cfg)
+        if found is None:
             continue
+        groups_of, names, births, _ = found
         people = sorted({i.person for i in idents if i.person})
-        reps = [_representative(grp) for grp in groups_of]
-        names = _distinct_names((r.name for r in reps), cfg.name_match)
-        births = _distinct_dates(r.birth for r in reps)
         number_of = {(i.doc, i.person): k for k, grp in enumerate(groups_of, 1) for i in grp}
         listed = []
         for d in docs:
@@ -1491,7 +1535,7 @@ def _shared_photo(case: _Case, cfg: FraudConfig) -> list[Finding]:
             if i.person
         }
         facts = {"photo_hash": h, "documents": docs, "identities": len(groups_of), "people": people}
-        out.append(_finding("shared_photo", min(score, 0.95), reason, [*docs, *people], roles, facts))
+        out.append(_finding("shared_photo", score, reason, [*docs, *people], roles, facts))
     return out
 
 
@@ -1526,8 +1570,7 @@ def holder_mismatch(g: nx.Graph, config: FraudConfig | None = None) -> list[Find
     >>> print(holder_mismatch(g)[0].reason)
     Passport N1 (D1) gives the birth date 2001-04-03, but its holder P1 was born on 2007-04-03 (6.0 years apart)
     """
-    cfg = _config(config)
-    return _holder_mismatch(_read(g, cfg), cfg)
+    return _run_check(_holder_mismatch, g, config)
 
 
 def _holder_mismatch(case: _Case, cfg: FraudConfig) -> list[Finding]:
@@ -1539,8 +1582,8 @@ def _holder_mismatch(case: _Case, cfg: FraudConfig) -> list[Finding]:
         person = hs[0]
         parts: list[str] = []
         score = 0.0
-        on_doc = _full_date(_date_key(case.doc(doc).get("birth_date_on_document")))
-        recorded = _full_date(_date_key(case.attrs[person].get("birth_date")))
+        on_doc = case.full_date(doc, "birth_date_on_document")
+        recorded = case.full_date(person, "birth_date")
         if on_doc and recorded and on_doc != recorded:
             years = abs((recorded - on_doc).days) / 365.25
             parts.append(
@@ -1548,14 +1591,14 @@ def _holder_mismatch(case: _Case, cfg: FraudConfig) -> list[Finding]:
                 f"{recorded.isoformat()} ({years:.1f} years apart)"
             )
             score = 0.6
-            issued = _full_date(_date_key(case.doc(doc).get("issue_date")))
+            issued = case.full_date(doc, "issue_date")
             when = issued or cfg.reference_date()
             if on_doc < recorded and _add_years(on_doc, 18) <= when < _add_years(recorded, 18):
                 at = f"on its issue date {when.isoformat()}" if issued else "today"
                 parts[-1] += f"; it makes a minor an adult {at}"
                 score = 0.8
         name_on = case.text(doc, "name_on_document")
-        names = [case.text(person, "name"), *_as_list(case.attrs[person].get("aliases"))]
+        names = [case.text(person, "name"), *as_list(case.attrs[person].get("aliases"), semicolons=True)]
         names = [n for n in names if n]
         if name_on and names:
             best = max(_loose_similarity(name_on, n) for n in names)
@@ -1568,7 +1611,7 @@ def _holder_mismatch(case: _Case, cfg: FraudConfig) -> list[Finding]:
         out.append(
             _finding(
                 "holder_mismatch",
-                min(score, 0.95),
+                score,
                 reason,
                 [doc, person],
                 {doc: reason, person: f"holder of {doc}"},
@@ -1578,21 +1621,7 @@ def _holder_mismatch(case: _Case, cfg: FraudConfig) -> list[Finding]:
     return out
 
 
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("[") and text.endswith("]"):
-            text = text[1:-1]
-        sep = ";" if ";" in text else ","
-        return [p.strip().strip("'\"") for p in text.split(sep) if p.strip().strip("'\"")]
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [str(v) for v in value]
-    return [str(value)]
-
-
-_RUNNERS = {
+_RUNNERS: dict[str, _Check] = {
     "shared_document_number": _shared_document_number,
     "too_many_documents": _too_many_documents,
     "mrz_check_failures": _mrz_check_failures,

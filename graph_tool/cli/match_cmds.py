@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from graph_tool import audit, resolve
 from graph_tool.cli.common import emit_json, opened, store_option
 from graph_tool.model import Label
+from graph_tool.store.base import GraphStore
 
 _LABELS = [str(lab) for lab in resolve.resolvable_labels()]
 
@@ -120,22 +123,38 @@ def list_cmd(status: str, fmt: str, store: str | None) -> None:
         _print_table(cands)
 
 
-@matches_group.command(
-    "accept",
-    epilog="""\b
-Example:
-  graph-tool matches accept MC-0123456789abcdef0123 --reason "same passport photo" --analyst j.doe
-""",
+def _decision_command(name: str, example: str) -> Callable[[Callable[..., None]], click.Command]:
+    """A ``matches`` command deciding on one candidate: CANDIDATE_ID, --reason, --analyst and
+    --store, with ``example`` as the Example of its help."""
+
+    def make(f: Callable[..., None]) -> click.Command:
+        for decorate in (store_option, analyst_option, reason_option, click.argument("candidate_id")):
+            f = decorate(f)
+        return matches_group.command(name, epilog=f"\b\nExample:\n  {example}\n")(f)
+
+    return make
+
+
+def _decide(
+    decide: Callable[[GraphStore, str, str, str], resolve.Candidate],
+    candidate_id: str,
+    reason: str,
+    analyst: str | None,
+    store: str | None,
+) -> resolve.Candidate:
+    """``decide(store, candidate_id, analyst, reason)``, recorded in the audit log too."""
+    with opened(store) as s:
+        c = decide(s, candidate_id, _analyst(analyst), reason)
+        _audit(c, s.describe())
+    return c
+
+
+@_decision_command(
+    "accept", 'graph-tool matches accept MC-0123456789abcdef0123 --reason "same passport photo" --analyst j.doe'
 )
-@click.argument("candidate_id")
-@reason_option
-@analyst_option
-@store_option
 def accept_cmd(candidate_id: str, reason: str, analyst: str | None, store: str | None) -> None:
     """Merge the right entity into the left one (reversibly) and record who, when and why."""
-    with opened(store) as s:
-        c = resolve.accept(s, candidate_id, _analyst(analyst), reason)
-        _audit(c, s.describe())
+    c = _decide(resolve.accept, candidate_id, reason, analyst, store)
     merge = c.record.get("merge", {})
     click.echo(
         f"accepted {c.id}: {c.right_id} merged into {c.left_id}; "
@@ -145,41 +164,19 @@ def accept_cmd(candidate_id: str, reason: str, analyst: str | None, store: str |
     )
 
 
-@matches_group.command(
-    "reject",
-    epilog="""\b
-Example:
-  graph-tool matches reject MC-0123456789abcdef0123 --reason "different mothers' names in statements"
-""",
+@_decision_command(
+    "reject", 'graph-tool matches reject MC-0123456789abcdef0123 --reason "different mothers\' names in statements"'
 )
-@click.argument("candidate_id")
-@reason_option
-@analyst_option
-@store_option
 def reject_cmd(candidate_id: str, reason: str, analyst: str | None, store: str | None) -> None:
     """Record that the two are different; the pair is not proposed again."""
-    with opened(store) as s:
-        c = resolve.reject(s, candidate_id, _analyst(analyst), reason)
-        _audit(c, s.describe())
+    c = _decide(resolve.reject, candidate_id, reason, analyst, store)
     click.echo(f"rejected {c.id}: {c.left_id} and {c.right_id} stay separate")
 
 
-@matches_group.command(
-    "undo",
-    epilog="""\b
-Example:
-  graph-tool matches undo MC-0123456789abcdef0123 --reason "accepted by mistake"
-""",
-)
-@click.argument("candidate_id")
-@reason_option
-@analyst_option
-@store_option
+@_decision_command("undo", 'graph-tool matches undo MC-0123456789abcdef0123 --reason "accepted by mistake"')
 def undo_cmd(candidate_id: str, reason: str, analyst: str | None, store: str | None) -> None:
     """Reverse an accepted merge exactly, as its merge record says."""
-    with opened(store) as s:
-        c = resolve.undo(s, candidate_id, _analyst(analyst), reason)
-        _audit(c, s.describe())
+    c = _decide(resolve.undo, candidate_id, reason, analyst, store)
     merge = c.record.get("merge", {})
     click.echo(f"undone {c.id}: {c.right_id} is separate from {c.left_id} again")
     if merge.get("undo_conflicts"):

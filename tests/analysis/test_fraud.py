@@ -169,6 +169,34 @@ def _td3(number: str = "C1234567", birth: str = "1995-04-03", expiry: str = "202
     )
 
 
+def _kh_td1() -> tuple[str, str, str]:
+    """A valid TD1 (ID card) MRZ, number D23145890, issued by KH."""
+    return make_td1(
+        surname="Sok",
+        given_names="Dara",
+        document_number="D23145890",
+        nationality="KH",
+        birth_date="1980-01-01",
+        sex="M",
+        expiry_date="2030-01-01",
+    )
+
+
+def _cn_visa() -> tuple[str, str]:
+    """A valid MRV-A (visa) MRZ, number CNV123456, issued by CN."""
+    return make_td3(
+        surname="Tran",
+        given_names="Thi Mai",
+        document_number="CNV123456",
+        nationality="VN",
+        birth_date="1995-04-03",
+        sex="F",
+        expiry_date="2025-01-01",
+        document_type="V",
+        issuing_state="CN",
+    )
+
+
 def _with_digit(line: str, pos: int) -> str:
     return line[:pos] + str((int(line[pos]) + 1) % 10) + line[pos + 1 :]
 
@@ -185,27 +213,9 @@ def test_a_valid_mrz_does_not_fail() -> None:
         birth_date_on_document="1995-04-03",
         nationality_on_document="VN",
     )
-    t1 = make_td1(
-        surname="Sok",
-        given_names="Dara",
-        document_number="D23145890",
-        nationality="KH",
-        birth_date="1980-01-01",
-        sex="M",
-        expiry_date="2030-01-01",
-    )
+    t1 = _kh_td1()
     doc(g, "D2", "D23145890", doc_type="national_id", country="KH", mrz="\n".join(t1))
-    v1, v2 = make_td3(
-        surname="Tran",
-        given_names="Thi Mai",
-        document_number="CNV123456",
-        nationality="VN",
-        birth_date="1995-04-03",
-        sex="F",
-        expiry_date="2025-01-01",
-        document_type="V",
-        issuing_state="CN",
-    )
+    v1, v2 = _cn_visa()
     doc(g, "V1", "CNV123456", doc_type="visa", country="CN", mrz=f"{v1}\n{v2}")
     # the ICAO 9303 TD2 specimen
     doc(
@@ -249,27 +259,9 @@ def test_a_changed_data_digit_fails_too() -> None:
 
 def test_td1_and_visa_check_digits() -> None:
     g = nx.MultiDiGraph()
-    t1, t2, t3 = make_td1(
-        surname="Sok",
-        given_names="Dara",
-        document_number="D23145890",
-        nationality="KH",
-        birth_date="1980-01-01",
-        sex="M",
-        expiry_date="2030-01-01",
-    )
+    t1, t2, t3 = _kh_td1()
     doc(g, "ID", "D23145890", doc_type="national_id", country="KH", mrz="\n".join((t1, _with_digit(t2, 6), t3)))
-    v1, v2 = make_td3(
-        surname="Tran",
-        given_names="Thi Mai",
-        document_number="CNV123456",
-        nationality="VN",
-        birth_date="1995-04-03",
-        sex="F",
-        expiry_date="2025-01-01",
-        document_type="V",
-        issuing_state="CN",
-    )
+    v1, v2 = _cn_visa()
     doc(g, "V1", "CNV123456", doc_type="visa", country="CN", mrz=f"{v1}\n{_with_digit(v2, 27)}")
     by_doc = {f.evidence[0]: f for f in F.mrz_check_failures(g, CFG)}
     assert "(ID, TD1) fails 2 of 4 check digits: birth date, composite" in by_doc["ID"].reason
