@@ -33,6 +33,7 @@ Checkpoints live in the case folder (``load-checkpoints/``) for the embedded sto
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -587,6 +588,23 @@ def rejects_path_for(rejects: Path | None, path: Path, several: bool) -> Path | 
     return rejects.with_name(f"{rejects.stem}.{path.stem}{rejects.suffix or '.csv'}")
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect cyclic garbage less often while loading.
+
+    A load allocates millions of short-lived objects and keeps many (the tracker's ids,
+    the normaliser caches); at Python's default thresholds the full collections that
+    follow scan all of them again and again, which took a third of a 100k-row load.
+    Reference counting still frees everything as before.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def load_files(
     store: GraphStore,
     files: Sequence[str | Path],
@@ -620,7 +638,7 @@ def load_files(
     ordered = mapper.plan(paths)
     checkpoints = None if dry_run else Checkpoints(store, checkpoint_dir)
     rejects_path = Path(rejects) if rejects is not None else None
-    with _progress_display(progress) as display:
+    with _progress_display(progress) as display, _fewer_collections():
         for path in ordered:
             counter = Progress()
             task = display.add(path.name) if display else None

@@ -259,6 +259,7 @@ class PropPlan:
         self.field = pm.column or (pm.concat[0] if pm.concat else name)
         self.normaliser = pm.normalise or _IMPLICIT.get(ptype)
         self.formats = tuple(pm.date_format) if pm.date_format else None
+        self.stored = pm.column is not None and not pm.column.startswith("_")  # not a virtual column
         # plain text to a text property: nothing to do but read the cell
         self.plain = (
             ptype is PropType.STRING
@@ -276,8 +277,12 @@ class PropPlan:
 
     def raw(self, row: Row) -> Any:
         pm = self.pm
-        if pm.column is not None:
-            v = cell(row, pm.column)
+        column = pm.column
+        if column is not None:
+            v = row.values.get(column) if self.stored else cell(row, column)
+            if v.__class__ is str:  # the common case, as text() would do it
+                v = v.strip()
+                return v or None
             if isinstance(v, list):
                 items = [t for t in (text(x) for x in v) if t]
                 return items or None
@@ -699,6 +704,8 @@ class SpecMapper:
 
 def check_sizes(row: Row, limit: int) -> None:
     """Reject a row with a value longer than ``limit`` characters."""
+    if sum(map(len, map(str, row.values.values()))) <= limit:  # the whole row is short enough
+        return
     for column, value in row.values.items():
         if isinstance(value, str):
             if len(value) > limit:

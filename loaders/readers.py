@@ -207,10 +207,14 @@ class CsvRecords:
 
     def _lines(self) -> Iterator[str]:
         buffer = getattr(self.fh, "buffer", None)
-        for line in self.fh:
-            if self.progress is not None and buffer is not None:
+        if self.progress is None or buffer is None:
+            yield from self.fh
+            return
+        for n, line in enumerate(self.fh):
+            if not n & 1023:  # tell() costs more than splitting a line: ask now and then
                 self.progress.done = buffer.tell()
             yield line
+        self.progress.done = buffer.tell()
 
     def __iter__(self) -> Iterator[tuple[int, list[str] | None, str | None, str]]:
         lines = self._lines()

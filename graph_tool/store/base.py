@@ -159,6 +159,8 @@ def coerce(ptype: PropType, value: Any) -> Any:
     """
     if value is None:
         return None
+    if ptype is PropType.STRING and value.__class__ is str:  # the common case, first
+        return value
     if ptype is PropType.STRING_LIST:
         if isinstance(value, str):
             return [value]
