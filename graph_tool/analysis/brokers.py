@@ -1,9 +1,17 @@
-"""Who are the brokers? Centrality, cut points, structural holes and brokerage roles.
+"""Who are the brokers? Centrality, cut points, structural holes, brokerage roles, and
+what the case records people doing as intermediaries.
 
 Every function takes a networkx graph: either a person graph (every node a person, or no
 labels at all) or a domain graph (``Subgraph.to_networkx()``), which is first projected
 onto people with :func:`graph_tool.analysis.projection.person_network`. Ties are read
 undirected for the path-based measures; the Gould-Fernandez roles use the direction.
+
+A position in the network is circumstantial: a neighbour who phoned people in three rings
+sits between them too. On a domain graph :func:`broker_ranking` also reads the acts of an
+intermediary the case records (:func:`broker_evidence`): commission received from distinct
+payers, people introduced and recruited, documents sponsored for others. The recorded
+``roles`` of a person are not read (unless asked for as the grouping of the brokerage
+roles): they are what an analyst has already concluded, not evidence.
 
 The work is done in igraph (C) behind the networkx boundary. Above ``exact_limit`` people,
 betweenness and closeness are estimated from a random sample of source people
@@ -23,6 +31,7 @@ import networkx as nx
 import numpy as np
 
 from graph_tool.analysis._graph import IGraphView, as_list, edge_type, edges_with_keys, label_of, to_igraph
+from graph_tool.analysis.money import COMMISSION, payment_flows
 from graph_tool.analysis.projection import as_person_graph
 from graph_tool.model import Label, Rel
 
@@ -45,16 +54,44 @@ ROLE_MEANING: dict[str, str] = {
 }
 CROSS_GROUP_ROLES = (ITINERANT, REPRESENTATIVE, GATEKEEPER, LIAISON)
 
-#: Default weights of the broker score components (they sum to 1).
+#: Score components read from the network's structure.
+STRUCTURAL_COMPONENTS: tuple[str, ...] = (
+    "betweenness",
+    "brokerage",
+    "cut",
+    "effective_size",
+    "low_constraint",
+    "degree",
+    "closeness",
+    "eigenvector",
+)
+#: Score components read from what the case records people doing (see :class:`BrokerEvidence`).
+EVIDENCE_COMPONENTS: tuple[str, ...] = (
+    "commission_payers",
+    "commission",
+    "introductions",
+    "recruitments",
+    "sponsorships",
+)
+
+#: Default weights of the broker score components (they sum to 1). The recorded acts of an
+#: intermediary weigh 0.7 together, the network position 0.3 (in the proportions the
+#: structural ranking has on its own); on a graph that records no such acts, the
+#: evidence components are 0 for everyone and the ranking is the structural one.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "betweenness": 0.35,
-    "brokerage": 0.20,
-    "cut": 0.15,
-    "effective_size": 0.10,
-    "low_constraint": 0.10,
-    "degree": 0.10,
+    "betweenness": 0.105,
+    "brokerage": 0.06,
+    "cut": 0.045,
+    "effective_size": 0.03,
+    "low_constraint": 0.03,
+    "degree": 0.03,
     "closeness": 0.0,
     "eigenvector": 0.0,
+    "commission_payers": 0.25,
+    "commission": 0.15,
+    "introductions": 0.12,
+    "recruitments": 0.12,
+    "sponsorships": 0.06,
 }
 
 
@@ -135,12 +172,58 @@ class Brokerage:
 
 
 @dataclass(frozen=True)
+class BrokerEvidence:
+    """What the case records one person doing as an intermediary.
+
+    ``commission_payers`` paid them money marked as commission (directly or into an account
+    they own) in ``commission_payments``, totalling ``commission_received`` per currency;
+    ``introduced`` and ``recruited`` are the people they introduced or recruited;
+    ``sponsored_for`` the people holding documents (visas, permits) they sponsored.
+    """
+
+    person_id: Any
+    commission_payers: tuple[str, ...] = ()
+    commission_payments: tuple[str, ...] = ()
+    commission_received: dict[str, float] = field(default_factory=dict)
+    introduced: tuple[str, ...] = ()
+    recruited: tuple[str, ...] = ()
+    sponsored_for: tuple[str, ...] = ()
+
+    def counts(self) -> dict[str, float]:
+        """The evidence score components: how many payers, payments, people."""
+        return {
+            "commission_payers": float(len(self.commission_payers)),
+            "commission": float(len(self.commission_payments)),
+            "introductions": float(len(self.introduced)),
+            "recruitments": float(len(self.recruited)),
+            "sponsorships": float(len(self.sponsored_for)),
+        }
+
+    def reasons(self) -> list[str]:
+        """The evidence in plain language, one sentence part per kind."""
+        out = []
+        if self.commission_payments:
+            money = ", ".join(f"{v:,.2f} {k}" for k, v in sorted(self.commission_received.items()))
+            payers = _count(len(self.commission_payers), "distinct payer")
+            pays = _count(len(self.commission_payments), "payment")
+            out.append(f"received commission from {payers} ({pays}" + (f": {money})" if money else ")"))
+        if self.introduced:
+            out.append(f"introduced {_people(len(self.introduced))}")
+        if self.recruited:
+            out.append(f"recruited {_people(len(self.recruited))}")
+        if self.sponsored_for:
+            out.append(f"sponsored documents for {_people(len(self.sponsored_for))}")
+        return out
+
+
+@dataclass(frozen=True)
 class BrokerEntry:
     """One person's place in the broker ranking and why.
 
-    ``measures`` holds the raw measures, ``parts`` each component's contribution to
-    ``score`` (weight times the measure scaled to the network's maximum), ``reasons``
-    the notable facts in plain language.
+    ``measures`` holds the raw measures (the structural ones and the evidence counts),
+    ``parts`` each component's contribution to ``score`` (weight times the measure scaled
+    to the network's maximum), ``reasons`` the notable facts in plain language, evidence
+    first; ``evidence`` what the case records the person doing (None when nothing).
     """
 
     person_id: Any
@@ -154,11 +237,16 @@ class BrokerEntry:
     bridges: tuple[Any, ...]
     reasons: tuple[str, ...]
     explanation: str
+    evidence: BrokerEvidence | None = None
 
 
 @dataclass(frozen=True)
 class BrokerRanking:
-    """People ranked by a broker score built from visible parts."""
+    """People ranked by a broker score built from visible parts.
+
+    ``evidence`` holds, for every person with any, what the case records them doing as an
+    intermediary (:func:`broker_evidence`).
+    """
 
     entries: list[BrokerEntry]
     weights: dict[str, float]
@@ -166,6 +254,7 @@ class BrokerRanking:
     betweenness: Centrality
     closeness: Centrality
     explanation: str
+    evidence: dict[Any, BrokerEvidence] = field(default_factory=dict)
 
     def top(self, k: int = 10) -> list[BrokerEntry]:
         """The first ``k`` entries."""
@@ -722,6 +811,93 @@ def brokerage_roles(g: nx.Graph, group_by: str | Label | Mapping[Any, str] = "na
     return _brokerage_result(v, name, groups, pg.is_directed())
 
 
+def broker_evidence(g: nx.Graph) -> dict[Any, BrokerEvidence]:
+    """What the case records each person doing as an intermediary, read from a domain graph.
+
+    - commission: payments whose ``purpose`` is ``commission`` received by the person or an
+      account they own, with the distinct payers (people, organisations, or an account's
+      owners; the person themself not counted) and the total per currency;
+    - introductions and recruitments: the distinct people they ``INTRODUCED`` or
+      ``RECRUITED``;
+    - sponsorships: the distinct people holding documents they ``SPONSORED`` (a document
+      nobody is known to hold counts for itself).
+
+    Transporting people is not counted (it moves people, it does not broker them), nor is
+    the ``roles`` property (an analyst's conclusion, not evidence). A graph without labels
+    counts every node as a person; a person graph with no payments or typed ties gives
+    nothing.
+
+    Returns
+    -------
+    dict person id -> BrokerEvidence, for the people with any evidence.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> for p in ("br", "h1", "h2", "v1", "v2"):
+    ...     g.add_node(p, label=Label.PERSON)
+    >>> g.add_node("acc", label=Label.ACCOUNT); _ = g.add_edge("br", "acc", type=Rel.OWNS)
+    >>> for i, h in enumerate(("h1", "h2", "h2")):
+    ...     g.add_node(f"pay{i}", label=Label.PAYMENT, amount=1000, currency="CNY", purpose="commission")
+    ...     _ = g.add_edge(h, f"pay{i}", type=Rel.SENT); _ = g.add_edge(f"pay{i}", "acc", type=Rel.PAID_TO)
+    >>> _ = g.add_edge("br", "v1", type=Rel.INTRODUCED); _ = g.add_edge("br", "v2", type=Rel.INTRODUCED)
+    >>> g.add_node("visa", label=Label.DOCUMENT); _ = g.add_edge("v1", "visa", type=Rel.HOLDS)
+    >>> _ = g.add_edge("br", "visa", type=Rel.SPONSORED)
+    >>> e = broker_evidence(g)["br"]
+    >>> e.commission_payers, len(e.commission_payments), e.introduced, e.sponsored_for
+    (('h1', 'h2'), 3, ('v1', 'v2'), ('v1',))
+    >>> e.reasons()[0]
+    'received commission from 2 distinct payers (3 payments: 3,000.00 CNY)'
+    """
+
+    def is_person(node: Any) -> bool:
+        return node in g and label_of(g, node) in (None, Label.PERSON)
+
+    payers: dict[Any, set[str]] = {}
+    payments: dict[Any, list[str]] = {}
+    received: dict[Any, dict[str, float]] = {}
+    for f in payment_flows(g):
+        if f.purpose != COMMISSION:
+            continue
+        for b in f.beneficiary_parties:
+            if not is_person(b):
+                continue
+            payers.setdefault(b, set()).update(p for p in f.payer_parties if p != b)
+            payments.setdefault(b, []).append(f.payment_id)
+            if f.amount is not None:
+                totals = received.setdefault(b, {})
+                totals[f.currency] = totals.get(f.currency, 0.0) + f.amount
+    ties: dict[str, dict[Any, set[str]]] = {str(Rel.INTRODUCED): {}, str(Rel.RECRUITED): {}}
+    holders: dict[Any, set[str]] = {}
+    sponsored: dict[Any, set[Any]] = {}
+    for u, v, _eid, d in edges_with_keys(g):
+        t = edge_type(d)
+        if t in ties and is_person(u) and is_person(v) and u != v:
+            ties[t].setdefault(u, set()).add(str(v))
+        elif t == Rel.HOLDS and is_person(u):
+            holders.setdefault(v, set()).add(str(u))
+        elif t == Rel.SPONSORED and is_person(u):
+            sponsored.setdefault(u, set()).add(v)
+    sponsored_for = {
+        p: {h for doc in docs for h in (holders.get(doc) or {str(doc)}) if h != str(p)} for p, docs in sponsored.items()
+    }
+    people = set(payments) | set(sponsored_for) | {p for by in ties.values() for p in by}
+    out: dict[Any, BrokerEvidence] = {}
+    for p in sorted(people, key=str):
+        e = BrokerEvidence(
+            p,
+            tuple(sorted(payers.get(p, ()))),
+            tuple(payments.get(p, ())),
+            {k: round(v, 2) for k, v in sorted(received.get(p, {}).items())},
+            tuple(sorted(ties[str(Rel.INTRODUCED)].get(p, ()))),
+            tuple(sorted(ties[str(Rel.RECRUITED)].get(p, ()))),
+            tuple(sorted(sponsored_for.get(p, ()))),
+        )
+        if any(e.counts().values()):
+            out[p] = e
+    return out
+
+
 def _scaled(values: np.ndarray) -> np.ndarray:
     clean = np.nan_to_num(values, nan=0.0)
     peak = clean.max() if len(clean) else 0.0
@@ -737,12 +913,15 @@ def broker_ranking(
     exact_limit: int = EXACT_LIMIT,
     seed: int = 0,
 ) -> BrokerRanking:
-    """Rank people as brokers, each entry saying which measures, roles and bridges put them there.
+    """Rank people as brokers, each entry saying which evidence, measures, roles and bridges put them there.
 
-    The score is a weighted sum of components, each scaled so the network's maximum is 1:
-    betweenness, cross-group brokerage roles, people cut off when removed (articulation
-    points), effective size, low constraint (1 - constraint), degree, and, if weighted,
-    closeness and eigenvector centrality (0 by default). See ``DEFAULT_WEIGHTS``.
+    The score is a weighted sum of named components, each scaled so the network's maximum
+    is 1. Structure: betweenness, cross-group brokerage roles, people cut off when removed
+    (articulation points), effective size, low constraint (1 - constraint), degree, and, if
+    weighted, closeness and eigenvector centrality (0 by default). Evidence, on a domain
+    graph (:func:`broker_evidence`): distinct payers of commission, commission payments
+    received, people introduced, people recruited, people whose documents they sponsored.
+    See ``DEFAULT_WEIGHTS``. The ``roles`` property is not read (unless ``group_by="roles"``).
 
     Parameters
     ----------
@@ -767,6 +946,25 @@ def broker_ranking(
     ('b', 1, True, 4)
     >>> print(top.reasons[0])
     betweenness 0.667 (1st of 5)
+
+    On a domain graph, what the case records outweighs the position: the broker paid
+    commission by two husbands ranks above the recruiter who sits between more people.
+
+    >>> d = nx.MultiDiGraph()
+    >>> for p in ("rec", "br", "v1", "v2", "v3", "h1", "h2"):
+    ...     d.add_node(p, label=Label.PERSON)
+    >>> for v in ("v1", "v2", "v3"):
+    ...     _ = d.add_edge("rec", v, type=Rel.RECRUITED)
+    >>> _ = d.add_edge("rec", "br", type=Rel.ASSOCIATE_OF)
+    >>> for i, h in enumerate(("h1", "h2")):
+    ...     d.add_node(f"pay{i}", label=Label.PAYMENT, amount=5000, currency="CNY", purpose="commission")
+    ...     _ = d.add_edge(h, f"pay{i}", type=Rel.SENT); _ = d.add_edge(f"pay{i}", "br", type=Rel.PAID_TO)
+    >>> _ = d.add_edge("br", "v1", type=Rel.INTRODUCED)
+    >>> r = broker_ranking(d)
+    >>> [e.person_id for e in r.entries[:2]]
+    ['br', 'rec']
+    >>> print(r.entries[0].reasons[0])
+    received commission from 2 distinct payers (2 payments: 10,000.00 CNY)
     """
     w = dict(DEFAULT_WEIGHTS)
     if weights:
@@ -785,6 +983,7 @@ def broker_ranking(
     holes = _structural_holes(v, weighted)
     name, groups = _group_values(g, pg, group_by)
     brk = _brokerage_result(v, name, groups, pg.is_directed())
+    evidence = broker_evidence(g)
 
     ids = v.ids
     arr = {
@@ -797,6 +996,10 @@ def broker_ranking(
     }
     cross = np.array([brk.total(i, cross_group_only=True) for i in ids], dtype=float)
     cut_arr = np.array([cuts.cuts_off(i) for i in ids], dtype=float)
+    no_evidence = dict.fromkeys(EVIDENCE_COMPONENTS, 0.0)
+    counts = [evidence[i].counts() if i in evidence else no_evidence for i in ids]
+    for k in EVIDENCE_COMPONENTS:
+        arr[k] = np.array([c[k] for c in counts], dtype=float)
     comp = {
         "betweenness": _scaled(arr["betweenness"]),
         "brokerage": _scaled(cross),
@@ -806,6 +1009,7 @@ def broker_ranking(
         "degree": _scaled(arr["degree"]),
         "closeness": _scaled(arr["closeness"]),
         "eigenvector": _scaled(arr["eigenvector"]),
+        **{k: _scaled(arr[k]) for k in EVIDENCE_COMPONENTS},
     }
     used = [k for k, x in w.items() if x]
     contrib = {k: comp[k] * w[k] for k in used}
@@ -847,7 +1051,8 @@ def broker_ranking(
         parts = {k: part_lists[k][i] for k in used}
         measures = {k: vals[i] for k, vals in measure_lists.items()}
         roles = brk.roles.get(pid, {})
-        reasons: list[str] = []
+        found = evidence.get(pid)
+        reasons: list[str] = found.reasons() if found is not None else []
         b_val = bc_list[i]
         if b_val > 0:
             err = f" +/- {se[pid]:.2g}" if pid in se else ""
@@ -890,18 +1095,40 @@ def broker_ranking(
                 tuple(bridges_at.get(pid, ())),
                 tuple(reasons),
                 explanation,
+                found,
             )
         )
     weights_text = ", ".join(f"{k} {x:g}" for k, x in w.items() if x)
     text = (
         f"{n} people ranked by a broker score (weights: {weights_text}; each component scaled to "
-        f"the network's maximum). {bc.explanation} {cuts.explanation}"
+        f"the network's maximum). {_evidence_summary(arr, n)} {bc.explanation} {cuts.explanation}"
     )
-    return BrokerRanking(entries, w, name, bc, cl, text)
+    return BrokerRanking(entries, w, name, bc, cl, text, {i: evidence[i] for i in ids if i in evidence})
+
+
+def _evidence_summary(arr: Mapping[str, np.ndarray], n: int) -> str:
+    """How many people each kind of recorded evidence concerns, for the ranking's explanation."""
+    what = {
+        "commission_payers": "received commission",
+        "introductions": "introduced people",
+        "recruitments": "recruited people",
+        "sponsorships": "sponsored others' documents",
+    }
+    seen = [f"{int(np.count_nonzero(arr[k]))} {v}" for k, v in what.items() if np.any(arr[k] > 0)]
+    if not seen:
+        return (
+            "The network records no commission, introductions, recruitments or sponsorships: "
+            "the ranking rests on structure alone."
+        )
+    return f"Recorded evidence: of {n} people, " + ", ".join(seen) + "."
 
 
 def _people(k: int) -> str:
     return "1 person" if k == 1 else f"{k} people"
+
+
+def _count(k: int, noun: str) -> str:
+    return f"{k} {noun}" if k == 1 else f"{k} {noun}s"
 
 
 def _ordinal(k: int) -> str:

@@ -267,6 +267,77 @@ def test_broker_ranking_projects_a_domain_graph_onto_people() -> None:
     assert {e.person_id for e in r.entries} == {"v1", "v2", "br", "h1", "h2"}  # the phone is not ranked
 
 
+def _marriage_brokerage(roles: dict[str, list[str]] | None = None) -> nx.MultiDiGraph:
+    """A recruiter between many victims, and a broker paid commission by three husbands."""
+    g = nx.MultiDiGraph()
+    people = ["rec", "br", "h1", "h2", "h3", *(f"v{i}" for i in range(5))]
+    for p in people:
+        g.add_node(p, label=Label.PERSON, nationality="CN" if p in ("br", "h1", "h2", "h3") else "VN")
+        if roles and p in roles:
+            g.nodes[p]["roles"] = roles[p]
+    for i in range(5):
+        g.add_edge("rec", f"v{i}", type=Rel.RECRUITED)
+    g.add_edge("rec", "br", type=Rel.ASSOCIATE_OF)
+    g.add_node("acc", label=Label.ACCOUNT)
+    g.add_edge("br", "acc", type=Rel.OWNS)
+    for i, h in enumerate(("h1", "h2", "h3", "h3")):
+        g.add_node(f"pay{i}", label=Label.PAYMENT, amount=1000.0, currency="CNY", purpose="commission")
+        g.add_edge(h, f"pay{i}", type=Rel.SENT)
+        g.add_edge(f"pay{i}", "acc", type=Rel.PAID_TO)
+    g.add_node("visa", label=Label.DOCUMENT)
+    g.add_edge("v0", "visa", type=Rel.HOLDS)
+    g.add_edge("br", "visa", type=Rel.SPONSORED)
+    g.add_edge("rec", "v1", type=Rel.TRANSPORTED)  # moving people is not brokering them
+    for v in ("v0", "v1"):
+        g.add_edge("br", v, type=Rel.INTRODUCED)
+    return g
+
+
+def test_broker_evidence_counts_commission_introductions_recruitments_and_sponsorships() -> None:
+    ev = B.broker_evidence(_marriage_brokerage())
+    br, rec = ev["br"], ev["rec"]
+    assert br.commission_payers == ("h1", "h2", "h3") and len(br.commission_payments) == 4
+    assert br.commission_received == {"CNY": 4000.0}
+    assert br.introduced == ("v0", "v1") and br.sponsored_for == ("v0",)
+    assert rec.recruited == tuple(f"v{i}" for i in range(5)) and not rec.commission_payments
+    assert set(ev) == {"br", "rec"}  # the husbands and victims did nothing of the kind
+    assert B.broker_evidence(nx.karate_club_graph()) == {}
+
+
+def test_broker_ranking_puts_recorded_evidence_in_the_score_and_the_explanation() -> None:
+    r = B.broker_ranking(_marriage_brokerage())
+    first = r.entries[0]
+    assert first.person_id == "br"
+    assert first.parts["commission_payers"] == pytest.approx(B.DEFAULT_WEIGHTS["commission_payers"])
+    assert first.score == pytest.approx(sum(first.parts.values()), abs=1e-5)
+    assert first.reasons[:3] == (
+        "received commission from 3 distinct payers (4 payments: 4,000.00 CNY)",
+        "introduced 2 people",
+        "sponsored documents for 1 person",
+    )
+    assert first.measures["commission_payers"] == 3.0 and first.evidence is r.evidence["br"]
+    assert "recruited 5 people" in r.entry("rec").explanation
+    assert r.entry("h1").evidence is None
+    assert "received commission" in r.explanation
+
+
+def test_broker_ranking_never_reads_the_roles_property() -> None:
+    plain = B.broker_ranking(_marriage_brokerage())
+    labelled = B.broker_ranking(_marriage_brokerage({"h1": ["broker"], "v2": ["broker", "suspect"]}))
+    assert [(e.person_id, e.score) for e in labelled.entries] == [(e.person_id, e.score) for e in plain.entries]
+
+
+def test_broker_ranking_without_domain_evidence_is_the_structural_ranking() -> None:
+    g = nx.karate_club_graph()
+    r = B.broker_ranking(g)
+    structural = B.broker_ranking(g, weights=dict.fromkeys(B.EVIDENCE_COMPONENTS, 0.0))
+    assert [e.person_id for e in r.entries] == [e.person_id for e in structural.entries]
+    assert all(e.parts[k] == 0.0 for e in r.entries for k in B.EVIDENCE_COMPONENTS)
+    assert "rests on structure alone" in r.explanation
+    assert sum(B.DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)
+    assert set(B.DEFAULT_WEIGHTS) == set(B.STRUCTURAL_COMPONENTS) | set(B.EVIDENCE_COMPONENTS)
+
+
 # --- real networks --------------------------------------------------------------------------
 
 

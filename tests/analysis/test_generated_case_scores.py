@@ -36,9 +36,12 @@ def test_brokers_and_rings_against_the_ground_truth(demo_case: Path) -> None:
             )
         )
     mean_jaccard = sum(jaccards) / len(jaccards)
+    k = len(planted)
     print(
-        f"\nbrokers: {found_9}/{len(planted)} in the top {len(planted)}, {found_20}/{len(planted)} in the top 20; "
+        f"\nbrokers: {found_9}/{k} in the top {k}, {found_20}/{k} in the top 20 "
+        f"(precision@{k} {found_9 / k:.2f}, recall@20 {found_20 / k:.2f}); "
         f"rings: mean best Jaccard {mean_jaccard:.2f} over {len(jaccards)} planted rings"
     )
-    assert found_20 >= 4
-    assert mean_jaccard >= 0.4
+    assert found_9 >= 9
+    assert found_20 >= 9
+    assert round(mean_jaccard, 2) >= 0.46
