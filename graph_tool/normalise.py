@@ -253,6 +253,8 @@ def document_serial(number: str) -> tuple[str, int] | None:
 # the display form (they disappear in the key anyway).
 _KEEP_FORMAT_CHARS = frozenset("\u200c\u200d")
 _APOSTROPHES = frozenset("'`\u2018\u2019\u02bc\u02b9\u00b4")
+_DROP_ASCII_APOSTROPHES = str.maketrans("", "", "".join(ch for ch in _APOSTROPHES if ch.isascii()))
+_ASCII_WORD = re.compile(r"[0-9a-z]+")
 _CJK_COMPOUND_SURNAMES = frozenset(
     {
         "欧阳",
@@ -369,8 +371,7 @@ def _ascii_tokens(name: str) -> list[str]:
     """Transliterate a tidy name to lower-case ASCII tokens."""
     if name.isascii():
         # Nothing to transliterate; tokens are cut the same way as below.
-        text = "".join(ch for ch in name.lower() if ch not in _APOSTROPHES)
-        return "".join(ch if ch.isalnum() else " " for ch in text).split()
+        return _ASCII_WORD.findall(name.lower().translate(_DROP_ASCII_APOSTROPHES))
     raw_tokens = name.split()
     han_tokens = [t for t in raw_tokens if all(_is_han(ch) for ch in t)]
     pieces: list[str] = []
