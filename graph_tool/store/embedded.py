@@ -48,6 +48,9 @@ _WRITE_WORDS = re.compile(
 )
 
 
+_COPY_HELD_BYTES = 32 * 1024 * 1024  # buffer pool a COPY holds until the database closes
+
+
 def _buffer_pool_bytes() -> int:
     """LadybugDB's page cache: ``$GRAPH_TOOL_EMBEDDED_BUFFER_MB`` (default 2 GiB).
 
@@ -86,14 +89,25 @@ class EmbeddedStore(GraphStore):
     def __init__(self, folder: str | Path, read_only: bool = False) -> None:
         self.folder = Path(folder).expanduser()
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        self._pool = pool = _buffer_pool_bytes()
+        # LadybugDB keeps about 30 MiB of its buffer pool for every COPY until the database
+        # is closed (kuzudb/kuzu#5779, open upstream), whatever the number of rows: without
+        # a reopen, a load of many batches ends in "the buffer pool is full" (16 COPYs at
+        # 512 MiB). The store reopens itself once its COPYs could fill half the pool.
+        self._copy_budget = max(1, pool // (2 * _COPY_HELD_BYTES))
+        self._copies = 0
+        self._open()
+        self._schema_ready = read_only  # a read-only handle cannot (and need not) create tables
+
+    def _open(self) -> None:
         try:
             self._db = ladybug.Database(
-                str(self.folder / DB_FILE), read_only=read_only, buffer_pool_size=_buffer_pool_bytes()
+                str(self.folder / DB_FILE), read_only=self.read_only, buffer_pool_size=self._pool
             )
         except RuntimeError as exc:
             raise StoreError(f"cannot open the case at {self.folder}: {exc}") from None
         self._conn = ladybug.Connection(self._db)
-        self._schema_ready = read_only  # a read-only handle cannot (and need not) create tables
 
     def describe(self) -> str:
         return f"embedded case {self.folder}"
@@ -174,6 +188,11 @@ class EmbeddedStore(GraphStore):
     def _copy(self, statement: str, frame: pd.DataFrame) -> None:
         self._ensure_schema()
         self._run(statement, {"df": frame})
+        self._copies += 1
+        if self._copies >= self._copy_budget:  # give back what the COPYs hold (see __init__)
+            self.close()
+            self._open()
+            self._copies = 0
 
     # -- contract -----------------------------------------------------------------------
     def set_properties(self, label: Label, values: Mapping[str, Mapping[str, Any]]) -> int:
