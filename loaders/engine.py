@@ -101,15 +101,23 @@ _BITS = 21  # per property: 1 presence bit and a 20-bit hash of the value
 _MASK = (1 << 20) - 1
 
 
+_ROW_BITS = 64  # the low bits of an entry: the row that first gave the id (file << 32 | row)
+_ROW_MASK = (1 << _ROW_BITS) - 1
+
+
 class Tracker:
     """The first value of every scalar property of every id, compactly, for one load.
 
-    Each id keeps one integer (a 20-bit hash per property, with a presence bit) and the
-    row that first gave it, so a million ids take tens of megabytes, not a copy of the data.
+    Each id is kept as the hash of its key (this process's own 64-bit string hash: a
+    collision among a million ids has a chance of about one in 10^7, and would at worst
+    report a conflict that is not one or leave a missing endpoint to the store, which
+    rejects it) mapped to one integer: a 20-bit hash per property with a presence bit,
+    above the row that first gave the id. A million ids take about 150 MB, not a copy of
+    the data.
     """
 
     def __init__(self) -> None:
-        self.seen: dict[str, tuple[int, int]] = {}
+        self.seen: dict[int, int] = {}
         self.index: dict[tuple[str, str], int] = {}
         self.files: list[str] = []
 
@@ -121,14 +129,15 @@ class Tracker:
         return f"{self.files[code >> 32]}:{code & 0xFFFFFFFF}"
 
     def __contains__(self, key: str) -> bool:
-        return key in self.seen
+        return hash(key) in self.seen
 
     def check(
         self, kind: str, key: str, props: dict[str, Any], types: dict[str, PropType], code: int
     ) -> tuple[dict[str, Any], list[str], int]:
         """Props with conflicting values removed, the conflicting names, the first row."""
-        entry = self.seen.get(key)
-        packed, first = (0, code) if entry is None else (entry[1], entry[0])
+        hkey = hash(key)
+        entry = self.seen.get(hkey)
+        packed, first = (0, code) if entry is None else (entry >> _ROW_BITS, entry & _ROW_MASK)
         kept = props
         conflicts: list[str] = []
         for name, value in props.items():
@@ -147,7 +156,7 @@ class Tracker:
                     kept = dict(props)
                 kept.pop(name, None)
                 conflicts.append(name)
-        self.seen[key] = (first, packed)
+        self.seen[hkey] = packed << _ROW_BITS | first
         return kept, conflicts, first
 
 
