@@ -87,34 +87,88 @@ RELATIONS: tuple[str, ...] = (
 
 FILES: dict[str, tuple[str, ...]] = {
     "people.csv": (
-        "person_id", "full_name", "aliases", "birth_date", "sex", "nationality", "roles", "indicators", "notes",
+        "person_id",
+        "full_name",
+        "aliases",
+        "birth_date",
+        "sex",
+        "nationality",
+        "roles",
+        "indicators",
+        "notes",
     ),
     "organisations.csv": ("org_id", "name", "org_type", "country", "registration_number", "address", "phone"),
     "documents.csv": (
-        "doc_ref", "holder_id", "doc_type", "number", "issuing_country", "issue_date", "expiry_date", "mrz",
-        "photo_hash", "status", "name_on_document", "birth_date_on_document", "sponsor_id",
+        "doc_ref",
+        "holder_id",
+        "doc_type",
+        "number",
+        "issuing_country",
+        "issue_date",
+        "expiry_date",
+        "mrz",
+        "photo_hash",
+        "status",
+        "name_on_document",
+        "birth_date_on_document",
+        "sponsor_id",
     ),
     "phones.csv": ("person_id", "phone", "subscriber_name", "default_region", "since"),
     "calls.csv": ("call_id", "caller", "callee", "date", "time", "duration_s", "kind"),
     "accounts.csv": ("account_number", "account_type", "institution", "country", "holder_id"),
     "payments.csv": (
-        "payment_id", "payer_id", "payer_account", "payee_id", "payee_account", "amount", "currency", "date",
-        "purpose", "channel", "reference",
+        "payment_id",
+        "payer_id",
+        "payer_account",
+        "payee_id",
+        "payee_account",
+        "amount",
+        "currency",
+        "date",
+        "purpose",
+        "channel",
+        "reference",
     ),
     "addresses.csv": ("person_id", "address", "city", "country", "lat", "lon", "kind"),
     "relations.csv": ("from_id", "to_id", "relation", "date", "notes"),
-    "events.csv": ("event_id", "person_id", "event_type", "date", "place", "country", "from_country", "description",
-                   "role"),
+    "events.csv": (
+        "event_id",
+        "person_id",
+        "event_type",
+        "date",
+        "place",
+        "country",
+        "from_country",
+        "description",
+        "role",
+    ),
     "border_crossings.csv": (
-        "crossing_id", "traveller_name", "birth_date", "nationality", "passport_number", "date", "border_post",
-        "direction", "from_country", "to_country",
+        "crossing_id",
+        "traveller_name",
+        "birth_date",
+        "nationality",
+        "passport_number",
+        "date",
+        "border_post",
+        "direction",
+        "from_country",
+        "to_country",
     ),
 }
 
 # Rough exchange rates (units per US dollar) to write amounts in local currency.
 FX: dict[str, float] = {
-    "VND": 24000, "KHR": 4100, "LAK": 20000, "MMK": 2100, "CNY": 7.1, "THB": 35, "NPR": 133,
-    "RON": 4.6, "NGN": 1500, "GBP": 0.79, "USD": 1,
+    "VND": 24000,
+    "KHR": 4100,
+    "LAK": 20000,
+    "MMK": 2100,
+    "CNY": 7.1,
+    "THB": 35,
+    "NPR": 133,
+    "RON": 4.6,
+    "NGN": 1500,
+    "GBP": 0.79,
+    "USD": 1,
 }
 
 MARRIAGE_SOURCES = (("VN", 40), ("KH", 20), ("LA", 14), ("MM", 20), ("NP", 6))
@@ -145,8 +199,7 @@ WORKPLACE_NAMES: dict[str, tuple[str, ...]] = {
     "farm": ("Fenland Fresh Produce Ltd", "Meadow Field Growers", "Valley Harvest Ltd"),
     "domestic work": ("Bright Home Services Ltd", "Kensington Household Staff", "Homecare Plus Ltd"),
     "restaurant": ("Golden Dragon Restaurant Ltd", "Jade Garden Catering", "Lucky Star Takeaway"),
-    "electronics factory": ("Pearl River Electronics Co., Ltd.", "Bright Circuit Factory",
-                            "Star Components Co., Ltd."),
+    "electronics factory": ("Pearl River Electronics Co., Ltd.", "Bright Circuit Factory", "Star Components Co., Ltd."),
     "textile factory": ("Southern Textile Co., Ltd.", "Silk Mill No. 3", "Border Knitwear Factory"),
 }
 PROMISES_MARRIAGE = (
@@ -156,19 +209,52 @@ PROMISES_MARRIAGE = (
     "offered work in a beauty salon in Guangxi",
     "told she would visit relatives and come back in a week",
 )
-ROLES_USED = ("victim", "suspect", "recruiter", "broker", "transporter", "exploiter", "buyer", "document_forger",
-              "financier", "witness")
-MARRIAGE_INDICATORS = ("isolation", "confinement", "threats", "false_promises", "sexual_violence",
-                       "withholding_documents", "psychological_abuse", "violence")
-LABOUR_INDICATORS = ("debt_bondage", "withholding_wages", "withholding_documents", "excessive_working_hours",
-                     "threats", "confinement", "threats_against_family", "violence", "isolation",
-                     "false_promises")
+ROLES_USED = (
+    "victim",
+    "suspect",
+    "recruiter",
+    "broker",
+    "transporter",
+    "exploiter",
+    "buyer",
+    "document_forger",
+    "financier",
+    "witness",
+)
+MARRIAGE_INDICATORS = (
+    "isolation",
+    "confinement",
+    "threats",
+    "false_promises",
+    "sexual_violence",
+    "withholding_documents",
+    "psychological_abuse",
+    "violence",
+)
+LABOUR_INDICATORS = (
+    "debt_bondage",
+    "withholding_wages",
+    "withholding_documents",
+    "excessive_working_hours",
+    "threats",
+    "confinement",
+    "threats_against_family",
+    "violence",
+    "isolation",
+    "false_promises",
+)
 FRAUD_KINDS = ("shared_number", "serial", "bad_mrz", "impossible_dates", "shared_photo", "shared_sponsor")
 PASSPORT_FLAWS = frozenset(("serial", "bad_mrz", "impossible_dates"))
 
 PHONE_STYLE_WEIGHTS: tuple[tuple[str, int], ...] = (
-    ("national", 30), ("national_compact", 15), ("national_dash", 7), ("national_dot", 5), ("intl", 15),
-    ("intl_dash", 10), ("e164", 12), ("idd", 6),
+    ("national", 30),
+    ("national_compact", 15),
+    ("national_dash", 7),
+    ("national_dot", 5),
+    ("intl", 15),
+    ("intl_dash", 10),
+    ("e164", 12),
+    ("idd", 6),
 )
 
 
@@ -185,8 +271,9 @@ def mrz_check_digit(text: str) -> str:
     return str(total % 10)
 
 
-def make_td3(name: Name, number: str, issuer: str, nationality: str, birth: date, sex: str,
-             expiry: date) -> tuple[str, str]:
+def make_td3(
+    name: Name, number: str, issuer: str, nationality: str, birth: date, sex: str, expiry: date
+) -> tuple[str, str]:
     """The two 44-character lines of a passport MRZ with correct check digits.
 
     >>> n = Name("VN", "Nguyễn", ("Thị", "Lan"), female=True)
@@ -202,8 +289,18 @@ def make_td3(name: Name, number: str, issuer: str, nationality: str, birth: date
     dob = birth.strftime("%y%m%d")
     exp = expiry.strftime("%y%m%d")
     personal = "<" * 14
-    body = (num + mrz_check_digit(num) + COUNTRIES[nationality].alpha3 + dob + mrz_check_digit(dob)
-            + ("F" if sex == "female" else "M") + exp + mrz_check_digit(exp) + personal + "<")
+    body = (
+        num
+        + mrz_check_digit(num)
+        + COUNTRIES[nationality].alpha3
+        + dob
+        + mrz_check_digit(dob)
+        + ("F" if sex == "female" else "M")
+        + exp
+        + mrz_check_digit(exp)
+        + personal
+        + "<"
+    )
     composite = mrz_check_digit(body[0:10] + body[13:20] + body[21:43])
     return line1, body + composite
 
@@ -415,8 +512,19 @@ class _Case:
         self._invalid_budget = 0
         # ground truth
         self.gt_roles: dict[str, list[str]] = {
-            k: [] for k in ("brokers", "recruiters", "transporters", "exploiters", "financiers", "buyers",
-                            "forgers", "victims", "sponsors", "legit")
+            k: []
+            for k in (
+                "brokers",
+                "recruiters",
+                "transporters",
+                "exploiters",
+                "financiers",
+                "buyers",
+                "forgers",
+                "victims",
+                "sponsors",
+                "legit",
+            )
         }
         self.gt_rings: list[dict[str, Any]] = []
         self.gt_legit_units: list[dict[str, Any]] = []
@@ -492,8 +600,17 @@ class _Case:
         for p in self._unit_people:
             self.row(
                 "people.csv",
-                (p.pid, p.name.full, ";".join(p.aliases), "" if p.blank_birth else p.birth.isoformat(), p.sex,
-                 p.nat, ";".join(dict.fromkeys(p.roles)), ";".join(dict.fromkeys(p.indicators)), p.notes),
+                (
+                    p.pid,
+                    p.name.full,
+                    ";".join(p.aliases),
+                    "" if p.blank_birth else p.birth.isoformat(),
+                    p.sex,
+                    p.nat,
+                    ";".join(dict.fromkeys(p.roles)),
+                    ";".join(dict.fromkeys(p.indicators)),
+                    p.notes,
+                ),
             )
         self._unit_people = []
         self._unit_variants = set()
@@ -519,14 +636,20 @@ class _Case:
         self.row("phones.csv", (p.pid, raw, subscriber, num.country, since.isoformat() if since else ""))
         return raw
 
-    def give_phone(self, p: Person, country: str | None = None, since: date | None = None,
-                   subscriber: str | None = None) -> PhoneNumber:
+    def give_phone(
+        self, p: Person, country: str | None = None, since: date | None = None, subscriber: str | None = None
+    ) -> PhoneNumber:
         """A new number for ``p`` with its subscriber row."""
         rng = self.rng
         num = self.new_number(country or p.country)
         if subscriber is None:
-            subscriber = "" if rng.random() < 0.05 else self.written_name(
-                p, "phones.csv", (("exact", 60), ("ascii", 15), ("upper", 10), ("typo", 10), ("translit", 5)))
+            subscriber = (
+                ""
+                if rng.random() < 0.05
+                else self.written_name(
+                    p, "phones.csv", (("exact", 60), ("ascii", 15), ("upper", 10), ("typo", 10), ("translit", 5))
+                )
+            )
         if since is None and rng.random() < 0.9:
             since = date(rng.randint(2010, 2022), rng.randint(1, 12), rng.randint(1, 28))
         self.phone_row(p, num, subscriber, since)
@@ -571,8 +694,15 @@ class _Case:
             hour = rng.choice((7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 0, 1))
             self.row(
                 "calls.csv",
-                (self._id("call", "C-{:06d}"), self.telco(x), self.telco(y), when.isoformat(),
-                 f"{hour:02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}", duration, kind),
+                (
+                    self._id("call", "C-{:06d}"),
+                    self.telco(x),
+                    self.telco(y),
+                    when.isoformat(),
+                    f"{hour:02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}",
+                    duration,
+                    kind,
+                ),
             )
 
     def telco(self, num: PhoneNumber) -> str:
@@ -616,8 +746,19 @@ class _Case:
         p.accounts.append(acc)
         return acc
 
-    def pay(self, payer: str, payer_acc: str, payee: str, payee_acc: str, usd: float, currency: str, when: date,
-            purpose: str, reference: str = "", channel: str | None = None) -> str | None:
+    def pay(
+        self,
+        payer: str,
+        payer_acc: str,
+        payee: str,
+        payee_acc: str,
+        usd: float,
+        currency: str,
+        when: date,
+        purpose: str,
+        reference: str = "",
+        channel: str | None = None,
+    ) -> str | None:
         if when > REF_DATE:
             return None
         rng = self.rng
@@ -640,8 +781,22 @@ class _Case:
             amount = round(amount, -2)
         pid = self._id("payment", "PAY-{:05d}")
         ref = "" if rng.random() < 0.15 else reference
-        self.row("payments.csv", (pid, payer, payer_acc, payee, payee_acc, f"{max(amount, 1):.2f}", currency,
-                                  when.isoformat(), purpose, channel, ref))
+        self.row(
+            "payments.csv",
+            (
+                pid,
+                payer,
+                payer_acc,
+                payee,
+                payee_acc,
+                f"{max(amount, 1):.2f}",
+                currency,
+                when.isoformat(),
+                purpose,
+                channel,
+                ref,
+            ),
+        )
         return pid
 
     # -- places, relations, events
@@ -668,18 +823,34 @@ class _Case:
             return
         self.row("relations.csv", (a, b, relation, when.isoformat() if when else "", notes))
 
-    def event(self, etype: str, when: date, place: str, country: str, from_country: str, description: str,
-              parts: Sequence[tuple[Person, str]]) -> str | None:
+    def event(
+        self,
+        etype: str,
+        when: date,
+        place: str,
+        country: str,
+        from_country: str,
+        description: str,
+        parts: Sequence[tuple[Person, str]],
+    ) -> str | None:
         if when > REF_DATE:
             return None
         eid = self._id("event", "EV-{:04d}")
         for p, role in parts:
-            self.row("events.csv", (eid, p.pid, etype, when.isoformat(), place, country, from_country, description,
-                                    role))
+            self.row(
+                "events.csv", (eid, p.pid, etype, when.isoformat(), place, country, from_country, description, role)
+            )
         return eid
 
-    def org(self, org_type: str, name: str, country: str, town: str, phone: PhoneNumber | None = None,
-            with_phone: bool = True) -> Org:
+    def org(
+        self,
+        org_type: str,
+        name: str,
+        country: str,
+        town: str,
+        phone: PhoneNumber | None = None,
+        with_phone: bool = True,
+    ) -> Org:
         rng = self.rng
         if phone is None and with_phone and rng.random() < 0.85:
             phone = self.new_number(country, fixed=rng.random() < 0.5)
@@ -693,26 +864,53 @@ class _Case:
                 reg = f"{rng.randrange(10**7):08d}"
             else:
                 reg = str(rng.randrange(10**9, 10**10))
-        self.row("organisations.csv", (o.oid, name, org_type, country, reg, addr,
-                                       phone.write(self.style(phone)) if phone else ""))
+        self.row(
+            "organisations.csv",
+            (o.oid, name, org_type, country, reg, addr, phone.write(self.style(phone)) if phone else ""),
+        )
         return o
 
     # -- documents
 
-    def doc(self, holder: str, doc_type: str, number: str, issuer: str, issue: date | None, expiry: date | None,
-            mrz: str = "", photo: str = "", status: str = "", name_on: str = "", birth_on: date | None = None,
-            sponsor: str = "") -> str:
+    def doc(
+        self,
+        holder: str,
+        doc_type: str,
+        number: str,
+        issuer: str,
+        issue: date | None,
+        expiry: date | None,
+        mrz: str = "",
+        photo: str = "",
+        status: str = "",
+        name_on: str = "",
+        birth_on: date | None = None,
+        sponsor: str = "",
+    ) -> str:
         ref = self._id("doc", "D-{:05d}")
         self._number_of[ref] = number
         if photo:
             self._photos[ref] = photo
         if not status:
             status = "expired" if expiry is not None and expiry < REF_DATE else "valid"
-        self.row("documents.csv", (
-            ref, holder, doc_type, number, issuer, issue.isoformat() if issue else "",
-            expiry.isoformat() if expiry else "", mrz, photo, status, name_on,
-            birth_on.isoformat() if birth_on else "", sponsor,
-        ))
+        self.row(
+            "documents.csv",
+            (
+                ref,
+                holder,
+                doc_type,
+                number,
+                issuer,
+                issue.isoformat() if issue else "",
+                expiry.isoformat() if expiry else "",
+                mrz,
+                photo,
+                status,
+                name_on,
+                birth_on.isoformat() if birth_on else "",
+                sponsor,
+            ),
+        )
         return ref
 
     def photo(self) -> str:
@@ -742,8 +940,18 @@ class _Case:
         name_on = ascii_fold(p.name.full).upper()
         self.variant(p, name_on, "documents.csv", "upper")
         has_mrz = mrz and rng.random() < 0.9
-        ref = self.doc(p.pid, "passport", number, p.nat, issue, expiry, "\n".join(lines) if has_mrz else "",
-                       self.photo() if rng.random() < 0.95 else "", name_on=name_on, birth_on=p.birth)
+        ref = self.doc(
+            p.pid,
+            "passport",
+            number,
+            p.nat,
+            issue,
+            expiry,
+            "\n".join(lines) if has_mrz else "",
+            self.photo() if rng.random() < 0.95 else "",
+            name_on=name_on,
+            birth_on=p.birth,
+        )
         pp = Passport(ref, number, p.name, p.birth, p.nat)
         if p.passport is None:
             p.passport = pp
@@ -766,11 +974,29 @@ class _Case:
         self._used_numbers.add(number)
         issue = max(before - timedelta(days=rng.randint(100, 4000)), _add_years(p.birth, 14))
         expiry = None if rng.random() < 0.3 else _add_years(issue, 15)
-        self.doc(p.pid, "national_id", number, p.nat, issue, expiry, photo=self.photo(), name_on=p.name.full,
-                 birth_on=p.birth)
+        self.doc(
+            p.pid,
+            "national_id",
+            number,
+            p.nat,
+            issue,
+            expiry,
+            photo=self.photo(),
+            name_on=p.name.full,
+            birth_on=p.birth,
+        )
 
-    def permit(self, p: Person, doc_type: str, country: str, when: date, sponsor: str, months: int,
-               name_on: str | None = None, kind: str = "upper") -> str:
+    def permit(
+        self,
+        p: Person,
+        doc_type: str,
+        country: str,
+        when: date,
+        sponsor: str,
+        months: int,
+        name_on: str | None = None,
+        kind: str = "upper",
+    ) -> str:
         """A visa, permit or certificate; ``sponsor`` is a person or organisation id."""
         prefix = {"visa": "V", "residence_permit": "R", "work_permit": "W", "marriage_certificate": "M"}[doc_type]
         number = self.fresh_number(country + prefix, 7)
@@ -778,8 +1004,9 @@ class _Case:
         if name_on is None:
             name_on = ascii_fold(p.name.full).upper()
         self.variant(p, name_on, "documents.csv", kind)
-        return self.doc(p.pid, doc_type, number, country, when, expiry, name_on=name_on, birth_on=p.birth,
-                        sponsor=sponsor)
+        return self.doc(
+            p.pid, doc_type, number, country, when, expiry, name_on=name_on, birth_on=p.birth, sponsor=sponsor
+        )
 
     # -- forgers and forged documents
 
@@ -790,8 +1017,15 @@ class _Case:
         total = sum(len(v) for v in self.forgers.values())
         if create and (not pool or total < self.forger_target):
             town = rng.choice(COUNTRIES[country].cities).name
-            fp = self.person(country, "male" if rng.random() < 0.7 else "female", (30, 60), at, country, town,
-                             roles=_roles(rng, ("document_forger;suspect", 40), ("suspect", 30), ("", 30)))
+            fp = self.person(
+                country,
+                "male" if rng.random() < 0.7 else "female",
+                (30, 60),
+                at,
+                country,
+                town,
+                roles=_roles(rng, ("document_forger;suspect", 40), ("suspect", 30), ("", 30)),
+            )
             self.give_phone(fp)
             self.address(fp, country, town, "home")
             self.person_account(fp)
@@ -847,9 +1081,19 @@ class _Case:
             self.gt_groups[(kind, key)] = g
         return g
 
-    def forged_passport(self, holder: Person, f: Forger, when: date, kinds: set[str], *, number: str | None = None,
-                        name: Name | None = None, birth: date | None = None, photo: str | None = None,
-                        group_key: str = "") -> Passport:
+    def forged_passport(
+        self,
+        holder: Person,
+        f: Forger,
+        when: date,
+        kinds: set[str],
+        *,
+        number: str | None = None,
+        name: Name | None = None,
+        birth: date | None = None,
+        photo: str | None = None,
+        group_key: str = "",
+    ) -> Passport:
         """A passport made by forger ``f``; ``kinds`` are the defects to plant in it."""
         rng = self.rng
         serial = number is None
@@ -882,8 +1126,14 @@ class _Case:
         else:
             self.variant(holder, name_on, "documents.csv", "alias_identity")
         ref = self.doc(holder.pid, "passport", number, f.country, issue, expiry, mrz, photo, status, name_on, birth)
-        entry = {"doc_ref": ref, "number": number, "doc_type": "passport", "holder_id": holder.pid,
-                 "forger_id": f.person.pid, "kinds": sorted(k for k in kinds if k not in ("serial",))}
+        entry = {
+            "doc_ref": ref,
+            "number": number,
+            "doc_type": "passport",
+            "holder_id": holder.pid,
+            "forger_id": f.person.pid,
+            "kinds": sorted(k for k in kinds if k not in ("serial",)),
+        }
         if flaw:
             entry["flaw"] = flaw
         if birth != holder.birth:
@@ -929,19 +1179,38 @@ class _Case:
 
     # -- border crossings (the partner agency's log: names as they read them, no ids)
 
-    def crossing(self, p: Person, pp: Passport | None, when: date, src: str, dst: str, both: bool,
-                 parts: Sequence[tuple[Person, str]] = (), description: str = "",
-                 posts: tuple[str, str] | None = None) -> None:
+    def crossing(
+        self,
+        p: Person,
+        pp: Passport | None,
+        when: date,
+        src: str,
+        dst: str,
+        both: bool,
+        parts: Sequence[tuple[Person, str]] = (),
+        description: str = "",
+        posts: tuple[str, str] | None = None,
+    ) -> None:
         rng = self.rng
         exit_post, entry_post = posts or border_post(src, dst, rng)
-        self.event("border_crossing", when, entry_post, dst, src, description or f"crossed {src} to {dst}",
-                   parts or [(p, "traveller")])
+        self.event(
+            "border_crossing",
+            when,
+            entry_post,
+            dst,
+            src,
+            description or f"crossed {src} to {dst}",
+            parts or [(p, "traveller")],
+        )
         if pp is None or when > REF_DATE:
             return
         rows = [("exit", exit_post), ("entry", entry_post)] if both else [("entry", entry_post)]
         for direction, post in rows:
-            text, kind = name_variant(pp.name, _pick(rng, (("upper", 45), ("ascii", 15), ("typo", 15),
-                                                             ("translit", 15), ("order", 5), ("exact", 5))), rng)
+            text, kind = name_variant(
+                pp.name,
+                _pick(rng, (("upper", 45), ("ascii", 15), ("typo", 15), ("translit", 15), ("order", 5), ("exact", 5))),
+                rng,
+            )
             if pp.name is p.name:
                 self.variant(p, text, "border_crossings.csv", kind)
             else:
@@ -952,10 +1221,21 @@ class _Case:
                 number = f"{number[:1]} {number[1:5]} {number[5:]}"
             elif r < 0.24:
                 number = f"{number[:-4]}-{number[-4:]}"
-            self.row("border_crossings.csv", (
-                self._id("crossing", "BX-{:05d}"), text, pp.birth.strftime("%d/%m/%Y"), pp.issuer, number,
-                when.strftime("%d/%m/%Y"), post, direction, src, dst,
-            ))
+            self.row(
+                "border_crossings.csv",
+                (
+                    self._id("crossing", "BX-{:05d}"),
+                    text,
+                    pp.birth.strftime("%d/%m/%Y"),
+                    pp.issuer,
+                    number,
+                    when.strftime("%d/%m/%Y"),
+                    post,
+                    direction,
+                    src,
+                    dst,
+                ),
+            )
 
     # -- hubs
 
@@ -968,16 +1248,18 @@ class _Case:
         for i in range(n_hotels):
             country = hotel_countries[i % len(hotel_countries)]
             town = rng.choice(BORDER_TOWNS[country])
-            name = rng.choice(("{} Border Trade Hotel", "Golden Gate Hotel {}", "{} Friendship Hotel",
-                               "Grand Mekong Hotel {}")).format(town)
+            name = rng.choice(
+                ("{} Border Trade Hotel", "Golden Gate Hotel {}", "{} Friendship Hotel", "Grand Mekong Hotel {}")
+            ).format(town)
             phone = self.new_number(country, fixed=True)
             o = self.org("hotel", name, country, town, phone)
             self.hubs.append(Hub("hotel_switchboard", o, phone))
         for i in range(n_ngos):
             country = ngo_countries[i % len(ngo_countries)]
             town = rng.choice(INLAND.get(country) or tuple(c.name for c in COUNTRIES[country].cities))
-            name = rng.choice(("Safe Passage Foundation ({})", "Women's Shelter Network {}",
-                               "Open Door Migrant Support {}")).format(town)
+            name = rng.choice(
+                ("Safe Passage Foundation ({})", "Women's Shelter Network {}", "Open Door Migrant Support {}")
+            ).format(town)
             phone = self.new_number(country, fixed=True)
             o = self.org("ngo", name, country, town, phone)
             self.hubs.append(Hub("ngo_hotline", o, phone))
@@ -1021,20 +1303,47 @@ class _Case:
         ring_id = self._id("ring", "R-{:03d}")
         home_town = rng.choice(COUNTRIES[src].cities).name
         border_town = rng.choice(BORDER_TOWNS[dst])
-        recruiter = self.person(src, "female" if rng.random() < 0.6 else "male", (25, 55), start, src, home_town,
-                                _roles(rng, ("recruiter;suspect", 55), ("suspect", 30), ("", 15)))
-        transporter = self.person(src, "male" if rng.random() < 0.8 else "female", (22, 45), start, src,
-                                  rng.choice(COUNTRIES[src].cities).name,
-                                  _roles(rng, ("transporter;suspect", 45), ("suspect", 30), ("", 25)))
+        recruiter = self.person(
+            src,
+            "female" if rng.random() < 0.6 else "male",
+            (25, 55),
+            start,
+            src,
+            home_town,
+            _roles(rng, ("recruiter;suspect", 55), ("suspect", 30), ("", 15)),
+        )
+        transporter = self.person(
+            src,
+            "male" if rng.random() < 0.8 else "female",
+            (22, 45),
+            start,
+            src,
+            rng.choice(COUNTRIES[src].cities).name,
+            _roles(rng, ("transporter;suspect", 45), ("suspect", 30), ("", 25)),
+        )
         brokers = []
         broker_nat = src if rng.random() < 0.5 else "CN"  # often a woman from the source country married in China
-        b1 = self.person(broker_nat, "female" if broker_nat == src else rng.choice(("male", "female")), (30, 60),
-                         start, dst, border_town, _roles(rng, ("broker;suspect", 45), ("suspect", 35), ("", 20)))
+        b1 = self.person(
+            broker_nat,
+            "female" if broker_nat == src else rng.choice(("male", "female")),
+            (30, 60),
+            start,
+            dst,
+            border_town,
+            _roles(rng, ("broker;suspect", 45), ("suspect", 35), ("", 20)),
+        )
         brokers.append(b1)
         if two_brokers:
             inland = rng.choice(INLAND[dst])
-            b2 = self.person("CN", rng.choice(("male", "female")), (30, 62), start, dst, inland,
-                             _roles(rng, ("broker;suspect", 35), ("suspect", 30), ("", 35)))
+            b2 = self.person(
+                "CN",
+                rng.choice(("male", "female")),
+                (30, 62),
+                start,
+                dst,
+                inland,
+                _roles(rng, ("broker;suspect", 35), ("suspect", 30), ("", 35)),
+            )
             brokers.append(b2)
         if need_forger:
             forger = self.forger_for(src, start, create=True)
@@ -1073,19 +1382,39 @@ class _Case:
         agency: Org | None = None
         sponsors: list[str] = []
         if rng.random() < 0.6:
-            agency = self.org("marriage_agency", rng.choice(
-                ("{} Happy Family Marriage Service Co.", "{} Love Bridge Matchmaking",
-                 "Golden Phoenix International Marriage Agency ({})", "{} Harmony Cross-border Marriage Consulting")
-            ).format(b1.city), dst, b1.city, ring_phone if rng.random() < 0.5 else None)
+            agency = self.org(
+                "marriage_agency",
+                rng.choice(
+                    (
+                        "{} Happy Family Marriage Service Co.",
+                        "{} Love Bridge Matchmaking",
+                        "Golden Phoenix International Marriage Agency ({})",
+                        "{} Harmony Cross-border Marriage Consulting",
+                    )
+                ).format(b1.city),
+                dst,
+                b1.city,
+                ring_phone if rng.random() < 0.5 else None,
+            )
             agency.account = self.account(agency.oid, dst, "bank")
             sponsors.append(agency.oid)
-            self.rel(b1.pid, agency.oid, "employed_by", start - timedelta(days=rng.randint(30, 900)),
-                     rng.choice(("manager", "agent", "")))
+            self.rel(
+                b1.pid,
+                agency.oid,
+                "employed_by",
+                start - timedelta(days=rng.randint(30, 900)),
+                rng.choice(("manager", "agent", "")),
+            )
         if agency is None or rng.random() < 0.4:
             sponsors.append(b1.pid)
         # ties among the ring's members
-        self.rel(recruiter.pid, b1.pid, "associate_of", start - timedelta(days=rng.randint(30, 700)),
-                 rng.choice(("business partner", "cousin", "", "introduced by a neighbour")))
+        self.rel(
+            recruiter.pid,
+            b1.pid,
+            "associate_of",
+            start - timedelta(days=rng.randint(30, 700)),
+            rng.choice(("business partner", "cousin", "", "introduced by a neighbour")),
+        )
         self.rel(transporter.pid, b1.pid, "associate_of", None, rng.choice(("driver", "", "works for")))
         if two_brokers:
             self.rel(b1.pid, brokers[1].pid, "associate_of", None, "passes clients inland")
@@ -1103,19 +1432,34 @@ class _Case:
             t_recruit = _days(t_recruit, 0, 40, rng)
             vt = home_town if rng.random() < 0.6 else rng.choice(COUNTRIES[src].cities).name
             minor = rng.random() < 0.15
-            victim = self.person(src, "female", (15, 17) if minor else (18, 29), t_recruit, src, vt,
-                                 _roles(rng, ("victim", 75), ("", 20), ("witness", 5)))
+            victim = self.person(
+                src,
+                "female",
+                (15, 17) if minor else (18, 29),
+                t_recruit,
+                src,
+                vt,
+                _roles(rng, ("victim", 75), ("", 20), ("witness", 5)),
+            )
             victim.indicators = rng.sample(MARRIAGE_INDICATORS, rng.randint(0, 3))
             if "false_promises" not in victim.indicators and rng.random() < 0.5:
                 victim.indicators.append("false_promises")
             victims.append(victim)
             self.address(victim, src, vt, "home")
             self.give_phone(victim, src)
-            self.event("recruitment", t_recruit, vt, src, "", rng.choice(PROMISES_MARRIAGE),
-                       [(victim, "victim"), (recruiter, "recruiter")])
+            self.event(
+                "recruitment",
+                t_recruit,
+                vt,
+                src,
+                "",
+                rng.choice(PROMISES_MARRIAGE),
+                [(victim, "victim"), (recruiter, "recruiter")],
+            )
             self.rel(recruiter.pid, victim.pid, "recruited", t_recruit, rng.choice(PROMISES_MARRIAGE))
-            self.calls(victim.phones[0], recruiter.phones[0], rng.randint(1, 4), t_recruit - timedelta(days=30),
-                       t_recruit)
+            self.calls(
+                victim.phones[0], recruiter.phones[0], rng.randint(1, 4), t_recruit - timedelta(days=30), t_recruit
+            )
             # family left at home
             family: Person | None = None
             if family_budget > 0 and rng.random() < 0.35:
@@ -1136,9 +1480,13 @@ class _Case:
                     if minor:
                         birth = victim.birth - timedelta(days=365 * rng.randint(2, 5))
                     photo = None
-                    if not shared_photo_done and ("shared_photo" in self._needed_fraud or rng.random() < 0.15) \
-                            and victims[:-1] and victims[-2].passport is not None \
-                            and victims[-2].passport.doc_ref in self.gt_forged:
+                    if (
+                        not shared_photo_done
+                        and ("shared_photo" in self._needed_fraud or rng.random() < 0.15)
+                        and victims[:-1]
+                        and victims[-2].passport is not None
+                        and victims[-2].passport.doc_ref in self.gt_forged
+                    ):
                         prev = victims[-2].passport
                         photo = self._photo_of(prev.doc_ref)
                         if photo:
@@ -1147,17 +1495,20 @@ class _Case:
                             shared_photo_done = True
                             self._needed_fraud.discard("shared_photo")
                     number = None
-                    if not shared_number_done and i >= 1 and (
-                            "shared_number" in self._needed_fraud or rng.random() < 0.3):
-                        number, key, owner = self._shared_number(victims[:-1], src, t_move, forger,
-                                                                 family_budget > 0)
+                    if (
+                        not shared_number_done
+                        and i >= 1
+                        and ("shared_number" in self._needed_fraud or rng.random() < 0.3)
+                    ):
+                        number, key, owner = self._shared_number(victims[:-1], src, t_move, forger, family_budget > 0)
                         family_budget -= owner
                         if number:
                             kinds.add("shared_number")
                             shared_number_done = True
                             self._needed_fraud.discard("shared_number")
-                            pp = self.forged_passport(victim, forger, t_move, kinds, number=number, birth=birth,
-                                                      photo=photo, group_key=key)
+                            pp = self.forged_passport(
+                                victim, forger, t_move, kinds, number=number, birth=birth, photo=photo, group_key=key
+                            )
                     if pp is None:
                         pp = self.forged_passport(victim, forger, t_move, kinds, birth=birth, photo=photo)
                         serial_count += 1
@@ -1167,35 +1518,76 @@ class _Case:
                     pp = self.passport(victim, t_move)
                 sponsor = sponsors[i % len(sponsors)] if not force_visa else sponsors[0]
                 t_visa = _days(t_recruit, 7, 18, rng)
-                vref = self.permit(victim, "visa", dst, t_visa, sponsor, rng.choice((3, 6, 12)),
-                                   name_on=ascii_fold(pp.name.full).upper())
+                vref = self.permit(
+                    victim,
+                    "visa",
+                    dst,
+                    t_visa,
+                    sponsor,
+                    rng.choice((3, 6, 12)),
+                    name_on=ascii_fold(pp.name.full).upper(),
+                )
                 visa_by_sponsor.setdefault(sponsor, []).append((vref, victim.pid))
                 capital = COUNTRIES[src].cities[0].name
-                self.event("visa_application", t_visa, f"Chinese consulate, {capital}", src, "",
-                           "tourist visa application, invitation letter attached", [(victim, "applicant")])
+                self.event(
+                    "visa_application",
+                    t_visa,
+                    f"Chinese consulate, {capital}",
+                    src,
+                    "",
+                    "tourist visa application, invitation letter attached",
+                    [(victim, "applicant")],
+                )
                 if rng.random() < 0.3:
                     self.national_id(victim, t_recruit)
             posts = border_post(src, dst, rng)
-            self.event("transit", t_move, posts[0], src, "",
-                       f"taken by {rng.choice(('car', 'minibus', 'motorbike', 'bus'))} from {vt} towards the border",
-                       [(victim, "victim"), (transporter, "transporter")])
+            self.event(
+                "transit",
+                t_move,
+                posts[0],
+                src,
+                "",
+                f"taken by {rng.choice(('car', 'minibus', 'motorbike', 'bus'))} from {vt} towards the border",
+                [(victim, "victim"), (transporter, "transporter")],
+            )
             self.rel(transporter.pid, victim.pid, "transported", t_move, f"{vt} - {posts[0]} - {posts[1]}")
             t_cross = t_move + timedelta(days=rng.randint(0, 2))
             if regular:
-                self.crossing(victim, pp, t_cross, src, dst, rng.random() < 0.4,
-                              [(victim, "victim"), (transporter, "transporter")], "crossed with the transporter",
-                              posts)
+                self.crossing(
+                    victim,
+                    pp,
+                    t_cross,
+                    src,
+                    dst,
+                    rng.random() < 0.4,
+                    [(victim, "victim"), (transporter, "transporter")],
+                    "crossed with the transporter",
+                    posts,
+                )
             else:
-                self.event("border_crossing", t_cross, f"near {border_town}", dst, src,
-                           "crossed on foot at night, avoiding the checkpoint",
-                           [(victim, "victim"), (transporter, "transporter")])
+                self.event(
+                    "border_crossing",
+                    t_cross,
+                    f"near {border_town}",
+                    dst,
+                    src,
+                    "crossed on foot at night, avoiding the checkpoint",
+                    [(victim, "victim"), (transporter, "transporter")],
+                )
             hotel = self.hub("hotel_switchboard", dst)
             if hotel is not None and rng.random() < 0.6:
                 self.use_hub(victim, hotel, t_cross)
             # the husband and the broker's commission
             husband_town = rng.choice(INLAND[dst])
-            husband = self.person("CN", "male", (28, 55), t_cross, dst, husband_town,
-                                  _roles(rng, ("buyer", 45), ("suspect", 15), ("", 40)))
+            husband = self.person(
+                "CN",
+                "male",
+                (28, 55),
+                t_cross,
+                dst,
+                husband_town,
+                _roles(rng, ("buyer", 45), ("suspect", 15), ("", 40)),
+            )
             buyers.append(husband)
             hphone = self.give_phone(husband)
             husband_addr = self.street(dst, husband_town)
@@ -1217,12 +1609,31 @@ class _Case:
                 payee, payee_acc = broker.pid, bacc
                 if agency is not None and broker is b1 and rng.random() < 0.3:
                     payee, payee_acc = agency.oid, agency.account
-                self.pay(husband.pid, hacc, payee, payee_acc, total_usd * share, "CNY", when, "commission", ref,
-                         "cash" if rng.random() < 0.15 else None)
+                self.pay(
+                    husband.pid,
+                    hacc,
+                    payee,
+                    payee_acc,
+                    total_usd * share,
+                    "CNY",
+                    when,
+                    "commission",
+                    ref,
+                    "cash" if rng.random() < 0.15 else None,
+                )
             if family is not None and rng.random() < 0.6:
                 facc = self.person_account(family, kind="mobile_money")
-                self.pay(husband.pid, hacc, family.pid, facc, rng.uniform(300, 1500), COUNTRIES[src].currency,
-                         t_marry, "other", "bride price")
+                self.pay(
+                    husband.pid,
+                    hacc,
+                    family.pid,
+                    facc,
+                    rng.uniform(300, 1500),
+                    COUNTRIES[src].currency,
+                    t_marry,
+                    "other",
+                    "bride price",
+                )
             if rng.random() < 0.5 and len(victim.phones) < 3:
                 sub = write_name(broker.name, "ascii", rng)
                 self.variant(broker, sub, "phones.csv", "ascii")
@@ -1231,24 +1642,56 @@ class _Case:
             if family is not None:
                 self.calls(victim.phones[-1], family.phones[0], rng.randint(2, 8), t_cross, t_marry + timedelta(400))
             if regular:
-                self.event("marriage_registration", t_marry, f"Civil Affairs Bureau, {husband_town}", dst, "",
-                           "marriage registered with a foreign bride",
-                           [(victim, "bride"), (husband, "groom"), (broker, "witness")])
-                self.permit(victim, "marriage_certificate", dst, t_marry, "", 0,
-                            name_on=write_name(victim.name, "ascii", rng), kind="ascii")
+                self.event(
+                    "marriage_registration",
+                    t_marry,
+                    f"Civil Affairs Bureau, {husband_town}",
+                    dst,
+                    "",
+                    "marriage registered with a foreign bride",
+                    [(victim, "bride"), (husband, "groom"), (broker, "witness")],
+                )
+                self.permit(
+                    victim,
+                    "marriage_certificate",
+                    dst,
+                    t_marry,
+                    "",
+                    0,
+                    name_on=write_name(victim.name, "ascii", rng),
+                    kind="ascii",
+                )
                 if rng.random() < 0.3:
                     self.permit(victim, "residence_permit", dst, _days(t_marry, 20, 90, rng), husband.pid, 12)
             else:
-                self.event("exploitation", t_marry, husband_town, dst, "", "married without registration",
-                           [(victim, "victim"), (husband, "buyer")])
+                self.event(
+                    "exploitation",
+                    t_marry,
+                    husband_town,
+                    dst,
+                    "",
+                    "married without registration",
+                    [(victim, "victim"), (husband, "buyer")],
+                )
             self.rel(husband.pid, victim.pid, "married_to", t_marry, "" if regular else "not registered")
             self.address(victim, dst, husband_town, "home", husband_addr)
             t_exp = _days(t_marry, 10, 200, rng)
-            self.event("exploitation", t_exp, husband_town, dst, "", rng.choice((
-                "not allowed to leave the house; phone taken away",
-                "forced to work in the fields and at home; beaten when she asked to go home",
-                "documents kept by the husband's mother",
-                "husband's family say they paid for her and she owes them")), [(victim, "victim")])
+            self.event(
+                "exploitation",
+                t_exp,
+                husband_town,
+                dst,
+                "",
+                rng.choice(
+                    (
+                        "not allowed to leave the house; phone taken away",
+                        "forced to work in the fields and at home; beaten when she asked to go home",
+                        "documents kept by the husband's mother",
+                        "husband's family say they paid for her and she owes them",
+                    )
+                ),
+                [(victim, "victim")],
+            )
             if rng.random() < 0.45:
                 t_rescue = _days(t_exp, 30, 700, rng)
                 self._rescue(victim, dst, src, husband_town, t_rescue, pp)
@@ -1258,13 +1701,40 @@ class _Case:
             bacc = b.accounts[0] if b.accounts else ""
             for _ in range(rng.randint(1, 3)):
                 when = _days(start, 30, max(31, (t_end - start).days), rng)
-                self.pay(b.pid, b.accounts[-1], recruiter.pid, recruiter.accounts[0], rng.uniform(400, 2500), "CNY",
-                         when, "commission", rng.choice(("share", "for the girls", "", "goods")))
-                self.pay(b.pid, bacc, transporter.pid, transporter.accounts[0], rng.uniform(150, 700), "CNY",
-                         when, "fee", rng.choice(("petrol", "transport", "")))
+                self.pay(
+                    b.pid,
+                    b.accounts[-1],
+                    recruiter.pid,
+                    recruiter.accounts[0],
+                    rng.uniform(400, 2500),
+                    "CNY",
+                    when,
+                    "commission",
+                    rng.choice(("share", "for the girls", "", "goods")),
+                )
+                self.pay(
+                    b.pid,
+                    bacc,
+                    transporter.pid,
+                    transporter.accounts[0],
+                    rng.uniform(150, 700),
+                    "CNY",
+                    when,
+                    "fee",
+                    rng.choice(("petrol", "transport", "")),
+                )
         if two_brokers:
-            self.pay(brokers[1].pid, brokers[1].accounts[0], b1.pid, b1.accounts[0], rng.uniform(1000, 5000), "CNY",
-                     _days(start, 60, 200, rng), "commission", "")
+            self.pay(
+                brokers[1].pid,
+                brokers[1].accounts[0],
+                b1.pid,
+                b1.accounts[0],
+                rng.uniform(1000, 5000),
+                "CNY",
+                _days(start, 60, 200, rng),
+                "commission",
+                "",
+            )
         # the ring's own calls
         self.calls(recruiter.phones[0], b1.phones[0], rng.randint(8, 25), start, t_end)
         self.calls(transporter.phones[0], ring_phone, rng.randint(5, 15), start, t_end)
@@ -1285,9 +1755,15 @@ class _Case:
             photo = self._photo_of(tpp.doc_ref)
             if photo:
                 self._mark_shared_photo(tpp.doc_ref, photo, forger.person.pid)
-                apass = self.forged_passport(transporter, forger, start, {"shared_photo"}, name=alias,
-                                             birth=transporter.birth - timedelta(days=rng.randint(200, 3000)),
-                                             photo=photo)
+                apass = self.forged_passport(
+                    transporter,
+                    forger,
+                    start,
+                    {"shared_photo"},
+                    name=alias,
+                    birth=transporter.birth - timedelta(days=rng.randint(200, 3000)),
+                    photo=photo,
+                )
                 self._needed_fraud.discard("shared_photo")
                 if rng.random() < 0.3:
                     transporter.aliases.append(alias.full)
@@ -1300,8 +1776,9 @@ class _Case:
                 g = self.group("shared_sponsor", sponsor, sponsor_id=sponsor)
                 for vref, holder in visas:
                     g["doc_refs"].append(vref)
-                    entry = self.gt_forged.setdefault(vref, {"doc_ref": vref, "number": "", "doc_type": "visa",
-                                                             "holder_id": holder, "kinds": []})
+                    entry = self.gt_forged.setdefault(
+                        vref, {"doc_ref": vref, "number": "", "doc_type": "visa", "holder_id": holder, "kinds": []}
+                    )
                     entry["kinds"] = sorted({*entry["kinds"], "shared_sponsor"})
                     entry["sponsor_id"] = sponsor
                 self._needed_fraud.discard("shared_sponsor")
@@ -1348,8 +1825,9 @@ class _Case:
             e = self.gt_forged[doc_ref]
             e["kinds"] = sorted({*e["kinds"], "shared_photo"})
 
-    def _shared_number(self, earlier: list[Person], src: str, when: date, forger: Forger,
-                       stranger: bool) -> tuple[str | None, str, int]:
+    def _shared_number(
+        self, earlier: list[Person], src: str, when: date, forger: Forger, stranger: bool
+    ) -> tuple[str | None, str, int]:
         """A number to reuse: a stolen genuine passport's, or an earlier victim's forged one.
 
         Returns the number, the group key and how many people were added (the stranger).
@@ -1368,16 +1846,16 @@ class _Case:
             mrz = "\n".join(make_td3(owner.name, number, src, src, owner.birth, owner.sex, expiry))
             name_on = ascii_fold(owner.name.full).upper()
             self.variant(owner, name_on, "documents.csv", "upper")
-            ref = self.doc(owner.pid, "passport", number, src, issue, expiry, mrz, self.photo(), "stolen", name_on,
-                           owner.birth)
+            ref = self.doc(
+                owner.pid, "passport", number, src, issue, expiry, mrz, self.photo(), "stolen", name_on, owner.birth
+            )
             self._number_of[ref] = number
             g = self.group("shared_number", number, forger_id=forger.person.pid, original_doc_ref=ref)
             g["doc_refs"].append(ref)
             g["numbers"].append(number)
             return number, number, 1
         for prev in reversed(earlier):
-            if prev.passport is not None and prev.passport.doc_ref in self.gt_forged \
-                    and prev.passport.issuer == src:
+            if prev.passport is not None and prev.passport.doc_ref in self.gt_forged and prev.passport.issuer == src:
                 number = prev.passport.number
                 g = self.group("shared_number", number, forger_id=forger.person.pid)
                 if prev.passport.doc_ref not in g["doc_refs"]:
@@ -1397,9 +1875,22 @@ class _Case:
             self.hub_calls(victim, ngo, rng.randint(1, 3), when - timedelta(days=20), when)
             if rng.random() < 0.9:
                 self.use_hub(victim, ngo, when)
-        self.event("rescue", when, town, country, "", rng.choice((
-            "escaped and went to the police", "rescued in a police operation", "reported by a neighbour",
-            "called the hotline and was collected")), [(victim, "victim")])
+        self.event(
+            "rescue",
+            when,
+            town,
+            country,
+            "",
+            rng.choice(
+                (
+                    "escaped and went to the police",
+                    "rescued in a police operation",
+                    "reported by a neighbour",
+                    "called the hotline and was collected",
+                )
+            ),
+            [(victim, "victim")],
+        )
         if pp is not None and rng.random() < 0.6:
             back = _days(when, 10, 60, rng)
             self.crossing(victim, pp, back, country, home, True, [(victim, "returnee")], "repatriated")
@@ -1430,17 +1921,39 @@ class _Case:
         home_town = rng.choice(COUNTRIES[src].cities).name
         work_town = rng.choice(INLAND[dst])
         male_work = work in MALE_WORK
-        recruiter = self.person(src, rng.choice(("male", "female")), (25, 55), start, src, home_town,
-                                _roles(rng, ("recruiter;suspect", 50), ("suspect", 25), ("", 25)))
-        transporter = self.person(src, "male", (22, 45), start, src, None,
-                                  _roles(rng, ("transporter", 40), ("suspect", 30), ("", 30)))
+        recruiter = self.person(
+            src,
+            rng.choice(("male", "female")),
+            (25, 55),
+            start,
+            src,
+            home_town,
+            _roles(rng, ("recruiter;suspect", 50), ("suspect", 25), ("", 25)),
+        )
+        transporter = self.person(
+            src, "male", (22, 45), start, src, None, _roles(rng, ("transporter", 40), ("suspect", 30), ("", 30))
+        )
         exploiter_nat = src if rng.random() < 0.4 else dst
-        exploiter = self.person(exploiter_nat, "male" if rng.random() < 0.75 else "female", (30, 60), start, dst,
-                                work_town, _roles(rng, ("exploiter;suspect", 50), ("suspect", 30), ("", 20)))
+        exploiter = self.person(
+            exploiter_nat,
+            "male" if rng.random() < 0.75 else "female",
+            (30, 60),
+            start,
+            dst,
+            work_town,
+            _roles(rng, ("exploiter;suspect", 50), ("suspect", 30), ("", 20)),
+        )
         financier = exploiter
         if separate_financier:
-            financier = self.person(src, rng.choice(("male", "female")), (35, 65), start, src, home_town,
-                                    _roles(rng, ("financier;suspect", 35), ("suspect", 25), ("", 40)))
+            financier = self.person(
+                src,
+                rng.choice(("male", "female")),
+                (35, 65),
+                start,
+                src,
+                home_town,
+                _roles(rng, ("financier;suspect", 35), ("suspect", 25), ("", 40)),
+            )
         if need_forger:
             forger = self.forger_for(src, start, create=True)
         core = [recruiter, transporter, exploiter, *([financier] if separate_financier else [])]
@@ -1450,15 +1963,30 @@ class _Case:
             self.person_account(m, kind="bank" if m is financier else None)
         if exploiter.nat != exploiter.country:
             self.give_phone(exploiter, exploiter.nat)
-        agency = self.org("recruitment_agency", rng.choice(
-            ("{} Overseas Manpower Co., Ltd", "{} Labour Export Services", "Bright Future Recruitment ({})",
-             "{} International Job Placement")).format(home_town), src, home_town)
+        agency = self.org(
+            "recruitment_agency",
+            rng.choice(
+                (
+                    "{} Overseas Manpower Co., Ltd",
+                    "{} Labour Export Services",
+                    "Bright Future Recruitment ({})",
+                    "{} International Job Placement",
+                )
+            ).format(home_town),
+            src,
+            home_town,
+        )
         agency.account = self.account(agency.oid, src, "bank")
         employer = self.org("employer", rng.choice(WORKPLACE_NAMES[work]), dst, work_town)
         employer.account = self.account(employer.oid, dst, "bank")
         self.rel(recruiter.pid, agency.oid, "employed_by", start - timedelta(days=rng.randint(100, 2000)), "agent")
-        self.rel(exploiter.pid, employer.oid, "employed_by", start - timedelta(days=rng.randint(100, 3000)),
-                 rng.choice(("manager", "supervisor", "labour contractor")))
+        self.rel(
+            exploiter.pid,
+            employer.oid,
+            "employed_by",
+            start - timedelta(days=rng.randint(100, 3000)),
+            rng.choice(("manager", "supervisor", "labour contractor")),
+        )
         self.rel(recruiter.pid, exploiter.pid, "associate_of", None, rng.choice(("", "supplies workers", "friend")))
         if separate_financier:
             self.rel(financier.pid, recruiter.pid, "associate_of", None, rng.choice(("", "relative", "lender")))
@@ -1478,8 +2006,9 @@ class _Case:
             t_recruit = _days(t_recruit, 0, 25, rng)
             sex = "male" if male_work or rng.random() < 0.4 else "female"
             vt = home_town if rng.random() < 0.5 else rng.choice(COUNTRIES[src].cities).name
-            victim = self.person(src, sex, (16, 40), t_recruit, src, vt,
-                                 _roles(rng, ("victim", 60), ("", 35), ("witness", 5)))
+            victim = self.person(
+                src, sex, (16, 40), t_recruit, src, vt, _roles(rng, ("victim", 60), ("", 35), ("witness", 5))
+            )
             victim.indicators = rng.sample(LABOUR_INDICATORS, rng.randint(1, 4))
             if src == "NG" and rng.random() < 0.6:
                 victim.indicators.append("cultural_practices")  # an oath sworn before a shrine
@@ -1490,17 +2019,43 @@ class _Case:
             self.give_phone(victim, src)
             vacc = self.person_account(victim, src, "mobile_money")
             salary = rng.choice((300, 400, 500, 600, 800, 1200)) * (3 if dst == "GB" else 1)
-            self.event("recruitment", t_recruit, vt, src, "", f"offered work at a {work} in {dst} for {salary} USD a "
-                       "month", [(victim, "victim"), (recruiter, "recruiter")])
+            self.event(
+                "recruitment",
+                t_recruit,
+                vt,
+                src,
+                "",
+                f"offered work at a {work} in {dst} for {salary} USD a month",
+                [(victim, "victim"), (recruiter, "recruiter")],
+            )
             self.rel(recruiter.pid, victim.pid, "recruited", t_recruit, f"job at a {work}")
-            self.calls(victim.phones[0], recruiter.phones[0], rng.randint(1, 5), t_recruit - timedelta(days=20),
-                       t_recruit)
+            self.calls(
+                victim.phones[0], recruiter.phones[0], rng.randint(1, 5), t_recruit - timedelta(days=20), t_recruit
+            )
             # the fee, lent by the financier: the start of the debt
             loan = rng.uniform(1500, 6000) * (2 if dst == "GB" else 1)
-            self.pay(financier.pid, financier.accounts[0], victim.pid, vacc, loan, cur_src, t_recruit, "debt",
-                     "loan for placement fee")
-            self.pay(victim.pid, vacc, agency.oid, agency.account, loan * 0.9, cur_src,
-                     t_recruit + timedelta(days=rng.randint(0, 5)), "fee", "placement fee")
+            self.pay(
+                financier.pid,
+                financier.accounts[0],
+                victim.pid,
+                vacc,
+                loan,
+                cur_src,
+                t_recruit,
+                "debt",
+                "loan for placement fee",
+            )
+            self.pay(
+                victim.pid,
+                vacc,
+                agency.oid,
+                agency.account,
+                loan * 0.9,
+                cur_src,
+                t_recruit + timedelta(days=rng.randint(0, 5)),
+                "fee",
+                "placement fee",
+            )
             family: Person | None = None
             if family_budget > 0 and rng.random() < 0.3:
                 family_budget -= 1
@@ -1521,14 +2076,36 @@ class _Case:
                 pp = self.passport(victim, t_move)
             permit_type = "work_permit" if rng.random() < 0.7 else "visa"
             sponsor = employer.oid if rng.random() < 0.7 else agency.oid
-            self.permit(victim, permit_type, dst, _days(t_recruit, 5, 15, rng), sponsor, rng.choice((6, 12, 24)),
-                        name_on=ascii_fold(pp.name.full).upper())
-            self.event("transit", t_move, home_town, src, "", "travelled with the group",
-                       [(victim, "victim"), (transporter, "transporter")])
+            self.permit(
+                victim,
+                permit_type,
+                dst,
+                _days(t_recruit, 5, 15, rng),
+                sponsor,
+                rng.choice((6, 12, 24)),
+                name_on=ascii_fold(pp.name.full).upper(),
+            )
+            self.event(
+                "transit",
+                t_move,
+                home_town,
+                src,
+                "",
+                "travelled with the group",
+                [(victim, "victim"), (transporter, "transporter")],
+            )
             self.rel(transporter.pid, victim.pid, "transported", t_move, f"{home_town} - {work_town}")
             t_cross = t_move + timedelta(days=rng.randint(0, 3))
-            self.crossing(victim, pp, t_cross, src, dst, rng.random() < 0.4,
-                          [(victim, "victim"), (transporter, "transporter")], "crossed in a group")
+            self.crossing(
+                victim,
+                pp,
+                t_cross,
+                src,
+                dst,
+                rng.random() < 0.4,
+                [(victim, "victim"), (transporter, "transporter")],
+                "crossed in a group",
+            )
             hotel = self.hub("hotel_switchboard", dst)
             if hotel is not None and rng.random() < 0.5:
                 self.use_hub(victim, hotel, t_cross)
@@ -1537,25 +2114,64 @@ class _Case:
             if len(victims) == 1 or rng.random() < 0.5:
                 self.share_phone(victim, house, house_sub, t_work)
             self.address(victim, dst, work_town, "workplace", employer.address.rsplit(", ", 1)[0])
-            self.event("exploitation", _days(t_work, 10, 90, rng), employer.name, dst, "", rng.choice((
-                "worked 16 hours a day, 7 days a week", "passport kept by the boss 'for safekeeping'",
-                "told the debt grows every month for food and lodging", "locked in the dormitory at night",
-                "threatened that his family would be harmed if he left")), [(victim, "victim"), (exploiter,
-                                                                                                "exploiter")])
+            self.event(
+                "exploitation",
+                _days(t_work, 10, 90, rng),
+                employer.name,
+                dst,
+                "",
+                rng.choice(
+                    (
+                        "worked 16 hours a day, 7 days a week",
+                        "passport kept by the boss 'for safekeeping'",
+                        "told the debt grows every month for food and lodging",
+                        "locked in the dormitory at night",
+                        "threatened that his family would be harmed if he left",
+                    )
+                ),
+                [(victim, "victim"), (exploiter, "exploiter")],
+            )
             # wages: little or nothing to the worker, the rest to the exploiter; debt repaid every month
             months = rng.randint(3, 12)
             withhold_all = rng.random() < 0.5
             for month in range(1, months + 1):
                 when = t_work + timedelta(days=30 * month)
                 if not withhold_all:
-                    self.pay(employer.oid, employer.account, victim.pid, vacc, salary * rng.uniform(0.1, 0.3),
-                             cur_dst, when, "wage", f"salary month {month}")
-                pid = self.pay(employer.oid, employer.account, exploiter.pid, exploiter.accounts[0],
-                               salary * rng.uniform(0.7, 1.0), cur_dst, when, "wage", f"wages {victim.name.given[0]}")
+                    self.pay(
+                        employer.oid,
+                        employer.account,
+                        victim.pid,
+                        vacc,
+                        salary * rng.uniform(0.1, 0.3),
+                        cur_dst,
+                        when,
+                        "wage",
+                        f"salary month {month}",
+                    )
+                pid = self.pay(
+                    employer.oid,
+                    employer.account,
+                    exploiter.pid,
+                    exploiter.accounts[0],
+                    salary * rng.uniform(0.7, 1.0),
+                    cur_dst,
+                    when,
+                    "wage",
+                    f"wages {victim.name.given[0]}",
+                )
                 if pid:
                     withheld.append(pid)
-                self.pay(victim.pid, vacc, financier.pid, financier.accounts[0], loan / months * 1.3, cur_src,
-                         when + timedelta(days=rng.randint(0, 3)), "debt", rng.choice(("repay", f"no {month}", "")))
+                self.pay(
+                    victim.pid,
+                    vacc,
+                    financier.pid,
+                    financier.accounts[0],
+                    loan / months * 1.3,
+                    cur_src,
+                    when + timedelta(days=rng.randint(0, 3)),
+                    "debt",
+                    rng.choice(("repay", f"no {month}", "")),
+                )
             if family is not None:
                 self.calls(victim.phones[0], family.phones[0], rng.randint(2, 10), t_cross, t_work + timedelta(300))
             if rng.random() < 0.3:
@@ -1564,12 +2180,39 @@ class _Case:
         for month in range(rng.randint(2, 8)):
             when = _days(start, 60 + 30 * month, 90 + 30 * month, rng)
             if separate_financier:
-                self.pay(exploiter.pid, exploiter.accounts[0], financier.pid, financier.accounts[0],
-                         rng.uniform(1000, 6000), cur_dst, when, "proceeds", "")
-            self.pay(exploiter.pid, exploiter.accounts[0], recruiter.pid, recruiter.accounts[0],
-                     rng.uniform(200, 800) * len(victims) / 4, cur_dst, when, "commission", "per head")
-        self.pay(exploiter.pid, exploiter.accounts[0], transporter.pid, transporter.accounts[0],
-                 rng.uniform(300, 1500), cur_dst, _days(start, 30, 90, rng), "fee", "transport")
+                self.pay(
+                    exploiter.pid,
+                    exploiter.accounts[0],
+                    financier.pid,
+                    financier.accounts[0],
+                    rng.uniform(1000, 6000),
+                    cur_dst,
+                    when,
+                    "proceeds",
+                    "",
+                )
+            self.pay(
+                exploiter.pid,
+                exploiter.accounts[0],
+                recruiter.pid,
+                recruiter.accounts[0],
+                rng.uniform(200, 800) * len(victims) / 4,
+                cur_dst,
+                when,
+                "commission",
+                "per head",
+            )
+        self.pay(
+            exploiter.pid,
+            exploiter.accounts[0],
+            transporter.pid,
+            transporter.accounts[0],
+            rng.uniform(300, 1500),
+            cur_dst,
+            _days(start, 30, 90, rng),
+            "fee",
+            "transport",
+        )
         t_end = t_recruit + timedelta(days=200)
         self.calls(recruiter.phones[0], exploiter.phones[0], rng.randint(6, 20), start, t_end)
         self.calls(transporter.phones[0], recruiter.phones[0], rng.randint(4, 12), start, t_end)
@@ -1580,8 +2223,15 @@ class _Case:
         tpp = self.passport(transporter, start)
         self.crossing(transporter, tpp, _days(start, 10, 200, rng), src, dst, True)
         if rng.random() < 0.3:
-            self.event("arrest", _days(t_end, 30, 400, rng), work_town, dst, "", "arrested after a labour inspection",
-                       [(exploiter, "suspect")])
+            self.event(
+                "arrest",
+                _days(t_end, 30, 400, rng),
+                work_town,
+                dst,
+                "",
+                "arrested after a labour inspection",
+                [(exploiter, "suspect")],
+            )
         for m in core:
             self._remember_suspect(m.pid)
         self.gt_roles["recruiters"].append(recruiter.pid)
@@ -1590,24 +2240,26 @@ class _Case:
         self.gt_roles["exploiters"].append(exploiter.pid)
         self.gt_roles["financiers"].append(financier.pid)
         self.gt_roles["victims"] += [x.pid for x in victims]
-        self.gt_rings.append({
-            "ring_id": ring_id,
-            "kind": "labour",
-            "route": f"{src}->{dst}",
-            "work": work,
-            "members": [m.pid for m in (*core, *victims)],
-            "brokers": [recruiter.pid],
-            "recruiters": [recruiter.pid],
-            "transporters": [transporter.pid],
-            "exploiters": [exploiter.pid],
-            "financiers": [financier.pid],
-            "victims": [x.pid for x in victims],
-            "forgers": [forger.person.pid] if forger is not None else [],
-            "organisations": [agency.oid, employer.oid],
-            "phones": [house.e164],
-            "withheld_wage_payments": withheld,
-            "start": start.isoformat(),
-        })
+        self.gt_rings.append(
+            {
+                "ring_id": ring_id,
+                "kind": "labour",
+                "route": f"{src}->{dst}",
+                "work": work,
+                "members": [m.pid for m in (*core, *victims)],
+                "brokers": [recruiter.pid],
+                "recruiters": [recruiter.pid],
+                "transporters": [transporter.pid],
+                "exploiters": [exploiter.pid],
+                "financiers": [financier.pid],
+                "victims": [x.pid for x in victims],
+                "forgers": [forger.person.pid] if forger is not None else [],
+                "organisations": [agency.oid, employer.oid],
+                "phones": [house.e164],
+                "withheld_wage_payments": withheld,
+                "start": start.isoformat(),
+            }
+        )
         return True
 
     def legit_marriage(self, cap: int) -> bool:
@@ -1625,9 +2277,20 @@ class _Case:
             pool = self.legit_marriage_agencies
             if not pool or (len(pool) < max(1, self.target // 400) and rng.random() < 0.2):
                 town = rng.choice(INLAND[dst])
-                pool.append(self.org("marriage_agency", rng.choice(
-                    ("{} Harmony Cross-border Marriage Consulting", "{} Sincere Heart Marriage Service Co.",
-                     "{} Golden Thread International Matchmaking")).format(town), dst, town))
+                pool.append(
+                    self.org(
+                        "marriage_agency",
+                        rng.choice(
+                            (
+                                "{} Harmony Cross-border Marriage Consulting",
+                                "{} Sincere Heart Marriage Service Co.",
+                                "{} Golden Thread International Matchmaking",
+                            )
+                        ).format(town),
+                        dst,
+                        town,
+                    )
+                )
                 pool[-1].account = self.account(pool[-1].oid, dst, "bank")
             agency = rng.choice(pool)
         self.address(wife, src, wife.city, "home")
@@ -1640,27 +2303,51 @@ class _Case:
             self.person_account(wife)
         if agency is not None:
             self.rel(agency.oid, wife.pid, "introduced", t_meet, f"introduced to {husband.pid} for marriage")
-            self.pay(husband.pid, hacc, agency.oid, agency.account, rng.uniform(700, 4000), "CNY",
-                     _days(t_meet, 0, 20, rng), "fee", rng.choice(("service fee", "membership", "介绍费")))
+            self.pay(
+                husband.pid,
+                hacc,
+                agency.oid,
+                agency.account,
+                rng.uniform(700, 4000),
+                "CNY",
+                _days(t_meet, 0, 20, rng),
+                "fee",
+                rng.choice(("service fee", "membership", "介绍费")),
+            )
         else:
             self.rel(husband.pid, wife.pid, "associate_of", t_meet, rng.choice(("met at work", "met online")))
         self.calls(wph, hph, rng.randint(5, 30), t_meet, t_meet + timedelta(days=300))
         t_visa = _days(t_meet, 30, 120, rng)
         pp = self.passport(wife, t_visa)
         self.permit(wife, "visa", dst, t_visa, husband.pid, 6)
-        self.event("visa_application", t_visa, f"Chinese consulate, {COUNTRIES[src].cities[0].name}", src, "",
-                   "visit visa, invitation from fiancé", [(wife, "applicant")])
+        self.event(
+            "visa_application",
+            t_visa,
+            f"Chinese consulate, {COUNTRIES[src].cities[0].name}",
+            src,
+            "",
+            "visit visa, invitation from fiancé",
+            [(wife, "applicant")],
+        )
         t_cross = _days(t_visa, 10, 40, rng)
         self.crossing(wife, pp, t_cross, src, dst, rng.random() < 0.5)
         hotel = self.hub("hotel_switchboard", dst)
         if hotel is not None and rng.random() < 0.3:
             self.use_hub(wife, hotel, t_cross)
         t_marry = _days(t_cross, 10, 60, rng)
-        self.event("marriage_registration", t_marry, f"Civil Affairs Bureau, {husband_town}", dst, "",
-                   "marriage registered with a foreign bride", [(wife, "bride"), (husband, "groom")])
+        self.event(
+            "marriage_registration",
+            t_marry,
+            f"Civil Affairs Bureau, {husband_town}",
+            dst,
+            "",
+            "marriage registered with a foreign bride",
+            [(wife, "bride"), (husband, "groom")],
+        )
         self.rel(husband.pid, wife.pid, "married_to", t_marry)
-        self.permit(wife, "marriage_certificate", dst, t_marry, "", 0, name_on=write_name(wife.name, "ascii", rng),
-                    kind="ascii")
+        self.permit(
+            wife, "marriage_certificate", dst, t_marry, "", 0, name_on=write_name(wife.name, "ascii", rng), kind="ascii"
+        )
         if rng.random() < 0.6:
             self.permit(wife, "residence_permit", dst, _days(t_marry, 20, 90, rng), husband.pid, 12)
         self.address(wife, dst, husband_town, "home", haddr)
@@ -1681,14 +2368,24 @@ class _Case:
             self.calls(wph, fph, rng.randint(3, 15), t_cross, REF_DATE)
             if rng.random() < 0.5:
                 facc = self.person_account(fam, kind="mobile_money")
-                self.pay(husband.pid, hacc, fam.pid, facc, rng.uniform(300, 1500), COUNTRIES[src].currency, t_marry,
-                         "other", "wedding gift")
+                self.pay(
+                    husband.pid,
+                    hacc,
+                    fam.pid,
+                    facc,
+                    rng.uniform(300, 1500),
+                    COUNTRIES[src].currency,
+                    t_marry,
+                    "other",
+                    "wedding gift",
+                )
             members.append(fam)
         if rng.random() < 0.2:  # home visits
             self.crossing(wife, pp, _days(t_marry, 200, 600, rng), dst, src, True)
         self.gt_roles["legit"] += [wife.pid, husband.pid]
-        self.gt_legit_units.append({"kind": "marriage", "members": [m.pid for m in members],
-                                    "organisations": [agency.oid] if agency else []})
+        self.gt_legit_units.append(
+            {"kind": "marriage", "members": [m.pid for m in members], "organisations": [agency.oid] if agency else []}
+        )
         return True
 
     def legit_employment(self, cap: int) -> bool:
@@ -1700,16 +2397,24 @@ class _Case:
         employers = self.legit_employers.setdefault(key, [])
         if not employers or (len(employers) < 3 and rng.random() < 0.2):
             town = rng.choice(INLAND[dst])
-            employers.append(self.org("employer", rng.choice(WORKPLACE_NAMES[work]).replace("Ltd", "Group Ltd"),
-                                      dst, town))
+            employers.append(
+                self.org("employer", rng.choice(WORKPLACE_NAMES[work]).replace("Ltd", "Group Ltd"), dst, town)
+            )
             employers[-1].account = self.account(employers[-1].oid, dst, "bank")
         employer = rng.choice(employers)
         agencies = self.legit_recruiters.setdefault(src, [])
         if not agencies or (len(agencies) < 3 and rng.random() < 0.2):
             town = rng.choice(COUNTRIES[src].cities).name
-            agencies.append(self.org("recruitment_agency", rng.choice(
-                ("{} Licensed Overseas Employment Co.", "{} Manpower Supply JSC", "{} Workers Abroad Agency")
-            ).format(town), src, town))
+            agencies.append(
+                self.org(
+                    "recruitment_agency",
+                    rng.choice(
+                        ("{} Licensed Overseas Employment Co.", "{} Manpower Supply JSC", "{} Workers Abroad Agency")
+                    ).format(town),
+                    src,
+                    town,
+                )
+            )
             agencies[-1].account = self.account(agencies[-1].oid, src, "bank")
         agency = rng.choice(agencies)
         start = REF_DATE - timedelta(days=rng.randint(300, 3000))
@@ -1724,11 +2429,21 @@ class _Case:
             ph = self.give_phone(w)
             acc = self.person_account(w, src, "bank")
             t_rec = _days(start, 0, 60, rng)
-            self.event("recruitment", t_rec, agency.city, src, "", "licensed recruitment, contract signed",
-                       [(w, "worker")])
+            self.event(
+                "recruitment", t_rec, agency.city, src, "", "licensed recruitment, contract signed", [(w, "worker")]
+            )
             self.rel(agency.oid, w.pid, "recruited", t_rec, f"job at a {work}")
-            self.pay(w.pid, acc, agency.oid, agency.account, rng.uniform(100, 600), COUNTRIES[src].currency, t_rec,
-                     "fee", "service fee")
+            self.pay(
+                w.pid,
+                acc,
+                agency.oid,
+                agency.account,
+                rng.uniform(100, 600),
+                COUNTRIES[src].currency,
+                t_rec,
+                "fee",
+                "service fee",
+            )
             t_move = _days(t_rec, 20, 60, rng)
             pp = self.passport(w, t_move)
             self.permit(w, "work_permit", dst, _days(t_rec, 5, 20, rng), employer.oid, 24)
@@ -1744,23 +2459,47 @@ class _Case:
             salary = rng.choice((400, 500, 600, 800, 1000)) * (3 if dst == "GB" else 1)
             for m in range(rng.randint(3, 12)):
                 when = t_move + timedelta(days=30 * (m + 1))
-                self.pay(employer.oid, employer.account, w.pid, acc, salary, cur_dst, when, "wage",
-                         f"salary {when:%Y-%m}")
+                self.pay(
+                    employer.oid, employer.account, w.pid, acc, salary, cur_dst, when, "wage", f"salary {when:%Y-%m}"
+                )
                 if rng.random() < 0.5:
-                    self.pay(w.pid, acc, w.pid, w.accounts[0], salary * 0.4, cur_dst, when + timedelta(days=2),
-                             "other", "savings")
+                    self.pay(
+                        w.pid,
+                        acc,
+                        w.pid,
+                        w.accounts[0],
+                        salary * 0.4,
+                        cur_dst,
+                        when + timedelta(days=2),
+                        "other",
+                        "savings",
+                    )
             if len(workers) > 1:
                 self.calls(local, workers[-2].phones[-1], rng.randint(2, 10), t_move, t_move + timedelta(days=300))
         self.gt_roles["legit"] += [w.pid for w in workers]
-        self.gt_legit_units.append({"kind": "employment", "members": [w.pid for w in workers],
-                                    "organisations": [agency.oid, employer.oid]})
+        self.gt_legit_units.append(
+            {"kind": "employment", "members": [w.pid for w in workers], "organisations": [agency.oid, employer.oid]}
+        )
         return True
 
     def background(self, n: int) -> None:
         """A household of ``n`` people with nothing to do with trafficking, and its noise."""
         rng = self.rng
-        country = _pick(rng, (("CN", 25), ("VN", 15), ("TH", 12), ("GB", 12), ("KH", 8), ("LA", 6), ("MM", 8),
-                              ("NP", 4), ("RO", 5), ("NG", 5)))
+        country = _pick(
+            rng,
+            (
+                ("CN", 25),
+                ("VN", 15),
+                ("TH", 12),
+                ("GB", 12),
+                ("KH", 8),
+                ("LA", 6),
+                ("MM", 8),
+                ("NP", 4),
+                ("RO", 5),
+                ("NG", 5),
+            ),
+        )
         town = rng.choice(COUNTRIES[country].cities).name
         street = self.street(country, town)
         at = REF_DATE - timedelta(days=rng.randint(0, 2000))
@@ -1784,14 +2523,24 @@ class _Case:
             if rng.random() < 0.06 and self._recent_suspects:
                 p.roles = ["witness"]
                 other = rng.choice(self._recent_suspects)
-                self.rel(p.pid, other, "associate_of", None, rng.choice(("neighbour", "customer", "landlord",
-                                                                         "former colleague")))
+                self.rel(
+                    p.pid,
+                    other,
+                    "associate_of",
+                    None,
+                    rng.choice(("neighbour", "customer", "landlord", "former colleague")),
+                )
             # calls and payments to people met anywhere in the case
             if p.phones:
                 for _ in range(rng.randint(2, 6)):
                     if self._recent_phones:
-                        self.calls(p.phones[0], rng.choice(self._recent_phones), rng.randint(1, 3),
-                                   at - timedelta(days=700), at)
+                        self.calls(
+                            p.phones[0],
+                            rng.choice(self._recent_phones),
+                            rng.randint(1, 3),
+                            at - timedelta(days=700),
+                            at,
+                        )
                 ngo = self.hub("ngo_hotline", country)
                 if ngo is not None and rng.random() < 0.1:
                     self.hub_calls(p, ngo, 1, at - timedelta(days=300), at)
@@ -1801,28 +2550,67 @@ class _Case:
             if p.accounts and self._recent_accounts and rng.random() < 0.5:
                 for _ in range(rng.randint(1, 4)):
                     other, oacc, _cur = rng.choice(self._recent_accounts)
-                    self.pay(p.pid, p.accounts[0], other, oacc, rng.uniform(10, 400), COUNTRIES[country].currency,
-                             at - timedelta(days=rng.randint(0, 700)), rng.choice(("other", "other", "fee", "ticket")),
-                             rng.choice(("", "rent", "loan", "goods", "school fees")))
+                    self.pay(
+                        p.pid,
+                        p.accounts[0],
+                        other,
+                        oacc,
+                        rng.uniform(10, 400),
+                        COUNTRIES[country].currency,
+                        at - timedelta(days=rng.randint(0, 700)),
+                        rng.choice(("other", "other", "fee", "ticket")),
+                        rng.choice(("", "rent", "loan", "goods", "school fees")),
+                    )
             # travel: tourists, traders; some on a forged passport bought from a forger
             r = rng.random()
             if r < 0.25:
                 forger = self.forger_for(country, at, create=False)
-                dest = rng.choice([d for s, d in (("VN", "CN"), ("CN", "VN"), ("CN", "TH"), ("TH", "KH"),
-                                                  ("MM", "TH"), ("LA", "TH"), ("GB", "TH"), ("RO", "GB"),
-                                                  ("NG", "GB"), ("KH", "TH"), ("TH", "GB"), ("NP", "CN"))
-                                   if s == country] or ["TH" if country != "TH" else "CN"])
+                dest = rng.choice(
+                    [
+                        d
+                        for s, d in (
+                            ("VN", "CN"),
+                            ("CN", "VN"),
+                            ("CN", "TH"),
+                            ("TH", "KH"),
+                            ("MM", "TH"),
+                            ("LA", "TH"),
+                            ("GB", "TH"),
+                            ("RO", "GB"),
+                            ("NG", "GB"),
+                            ("KH", "TH"),
+                            ("TH", "GB"),
+                            ("NP", "CN"),
+                        )
+                        if s == country
+                    ]
+                    or ["TH" if country != "TH" else "CN"]
+                )
                 if forger is not None and rng.random() < 0.25:
                     pp = self.forged_passport(p, forger, at, self.flaws(0.5))
                     p.notes = "overstayed; passport bought from an agent"
                 else:
                     pp = self.passport(p, at)
                 t = at - timedelta(days=rng.randint(0, 700))
-                self.crossing(p, pp, t, country, dest, rng.random() < 0.5, description="tourism" if dest != "CN"
-                              else "border trade")
+                self.crossing(
+                    p,
+                    pp,
+                    t,
+                    country,
+                    dest,
+                    rng.random() < 0.5,
+                    description="tourism" if dest != "CN" else "border trade",
+                )
                 if rng.random() < 0.7:
-                    self.crossing(p, pp, t + timedelta(days=rng.randint(2, 30)), dest, country, rng.random() < 0.5,
-                                  description="return")
+                    self.crossing(
+                        p,
+                        pp,
+                        t + timedelta(days=rng.randint(2, 30)),
+                        dest,
+                        country,
+                        rng.random() < 0.5,
+                        description="return",
+                    )
             elif r < 0.35:
                 self.national_id(p, at)
 
@@ -1830,8 +2618,13 @@ class _Case:
 
     def run(self) -> None:
         self.make_hubs()
-        shares = {"marriage": 0.30, "labour": 0.25, "legit_marriage": 0.12, "legit_employment": 0.10,
-                  "background": 0.23}
+        shares = {
+            "marriage": 0.30,
+            "labour": 0.25,
+            "legit_marriage": 0.12,
+            "legit_employment": 0.10,
+            "background": 0.23,
+        }
         done = dict.fromkeys(shares, 0)
         rng = self.rng
         while self.emitted < self.target:
@@ -1862,8 +2655,14 @@ class _Case:
                 for run in f.runs:
                     if len(run) < 2:
                         continue
-                    groups.append({"kind": "serial", "forger_id": f.person.pid, "doc_refs": [r[0] for r in run],
-                                   "numbers": [r[1] for r in run]})
+                    groups.append(
+                        {
+                            "kind": "serial",
+                            "forger_id": f.person.pid,
+                            "doc_refs": [r[0] for r in run],
+                            "numbers": [r[1] for r in run],
+                        }
+                    )
                     for ref, _, _ in run:
                         e = self.gt_forged[ref]
                         e["kinds"] = sorted({*e["kinds"], "serial"})
@@ -1883,10 +2682,20 @@ class _Case:
                 if forged is not None:
                     forged.setdefault("group_ids", []).append(f"FG-{i:03d}")
         hubs = [
-            {"phone": h.phone.e164, "raw_forms": h.raw_forms, "org_id": h.org.oid, "kind": h.kind,
-             "reason": ("hotel switchboard given as their number by guests" if h.kind == "hotel_switchboard"
-                        else "NGO hotline given as their contact by people in its shelter, and called by many"),
-             "people": len(h.people), "callers": len(h.callers), "linked": len(h.people | h.callers)}
+            {
+                "phone": h.phone.e164,
+                "raw_forms": h.raw_forms,
+                "org_id": h.org.oid,
+                "kind": h.kind,
+                "reason": (
+                    "hotel switchboard given as their number by guests"
+                    if h.kind == "hotel_switchboard"
+                    else "NGO hotline given as their contact by people in its shelter, and called by many"
+                ),
+                "people": len(h.people),
+                "callers": len(h.callers),
+                "linked": len(h.people | h.callers),
+            }
             for h in self.hubs
         ]
         dedup = {k: list(dict.fromkeys(v)) for k, v in self.gt_roles.items()}

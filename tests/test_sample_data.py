@@ -127,7 +127,10 @@ def test_command_line(tmp_path: Path) -> None:
     out = tmp_path / "cli"
     proc = subprocess.run(
         [sys.executable, "-m", "sample_data.generate", "--out", str(out), "--people", "60", "--seed", "2"],
-        capture_output=True, text=True, cwd=ROOT, check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     )
     assert "people.csv" in proc.stdout and "total rows" in proc.stdout
     assert "RuntimeWarning" not in proc.stderr
@@ -186,8 +189,12 @@ def test_values_come_from_the_model_vocabularies(case: Case) -> None:
 def test_references_resolve(case: Case) -> None:
     ids = set(case.people) | set(case.orgs)
     accounts = {a["account_number"] for a in case.rows["accounts.csv"]}
-    for name, column in (("phones.csv", "person_id"), ("addresses.csv", "person_id"), ("events.csv", "person_id"),
-                         ("documents.csv", "holder_id")):
+    for name, column in (
+        ("phones.csv", "person_id"),
+        ("addresses.csv", "person_id"),
+        ("events.csv", "person_id"),
+        ("documents.csv", "holder_id"),
+    ):
         assert {r[column] for r in case.rows[name]} <= set(case.people), name
     assert {a["holder_id"] for a in case.rows["accounts.csv"]} <= ids
     for p in case.rows["payments.csv"]:
@@ -201,9 +208,15 @@ def test_references_resolve(case: Case) -> None:
 
 def test_dates_are_in_the_declared_formats(case: Case) -> None:
     ref = date.fromisoformat(case.gt["reference_date"])
-    for name, columns in (("people.csv", ["birth_date"]), ("calls.csv", ["date"]), ("payments.csv", ["date"]),
-                          ("events.csv", ["date"]), ("relations.csv", ["date"]), ("phones.csv", ["since"]),
-                          ("documents.csv", ["issue_date", "expiry_date", "birth_date_on_document"])):
+    for name, columns in (
+        ("people.csv", ["birth_date"]),
+        ("calls.csv", ["date"]),
+        ("payments.csv", ["date"]),
+        ("events.csv", ["date"]),
+        ("relations.csv", ["date"]),
+        ("phones.csv", ["since"]),
+        ("documents.csv", ["issue_date", "expiry_date", "birth_date_on_document"]),
+    ):
         for r in case.rows[name]:
             for c in columns:
                 if r[c]:
@@ -248,8 +261,17 @@ def test_invalid_phones_are_invalid(case: Case) -> None:
 def test_people_in_the_ground_truth_exist(case: Case) -> None:
     gt = case.gt
     people, orgs = set(case.people), set(case.orgs)
-    for key in ("brokers", "recruiters", "transporters", "exploiters", "financiers", "buyers", "forgers",
-                "victims", "legit"):
+    for key in (
+        "brokers",
+        "recruiters",
+        "transporters",
+        "exploiters",
+        "financiers",
+        "buyers",
+        "forgers",
+        "victims",
+        "legit",
+    ):
         assert set(gt[key]) <= people, key
     assert gt["brokers"] and gt["recruiters"] and gt["forgers"] and gt["victims"]
     assert not set(gt["victims"]) & set(gt["legit"])
@@ -413,8 +435,11 @@ def test_hubs_are_linked_to_many_people(case: Case) -> None:
         linked = set().union(*(subscribers[raw] for raw in h["raw_forms"]))
         assert len(linked) == h["people"]
         assert len(h["raw_forms"]) >= 2 or h["people"] < 5  # written in several formats
-        calls = [c for c in case.rows["calls.csv"] if h["phone"] in (re.sub(r"[^\d+]", "", c["caller"]),
-                                                                      re.sub(r"[^\d+]", "", c["callee"]))]
+        calls = [
+            c
+            for c in case.rows["calls.csv"]
+            if h["phone"] in (re.sub(r"[^\d+]", "", c["caller"]), re.sub(r"[^\d+]", "", c["callee"]))
+        ]
         assert h["linked"] >= 8, h
         if h["kind"] == "ngo_hotline" and h["callers"]:
             assert calls

@@ -49,8 +49,9 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("graphml", ".graphml", "GraphML 1.0 with typed keys (yEd, Cytoscape, networkx)", write_graphml,
-               read_graphml),
+        Format(
+            "graphml", ".graphml", "GraphML 1.0 with typed keys (yEd, Cytoscape, networkx)", write_graphml, read_graphml
+        ),
         Format("gexf", ".gexf", "GEXF 1.3 with typed attributes (Gephi)", write_gexf, read_gexf),
         Format("json", ".json", "networkx node-link JSON", write_json, read_json),
         Format("neo4j-csv", "", "a folder of CSV files for neo4j-admin database import full"),
@@ -111,9 +112,7 @@ def export_bytes(sub: Subgraph, fmt: str, title: str = "", banner: str | None = 
     return spec.writer(sub)
 
 
-def export_subgraph(
-    sub: Subgraph, fmt: str, out: Path, title: str = "", banner: str | None = None
-) -> ExportResult:
+def export_subgraph(sub: Subgraph, fmt: str, out: Path, title: str = "", banner: str | None = None) -> ExportResult:
     """Write the subgraph to ``out`` (a file, or a folder for ``neo4j-csv``)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")

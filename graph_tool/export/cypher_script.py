@@ -78,14 +78,10 @@ def cypher_statements(sub: Subgraph, batch: int = BATCH, constraints: bool = Tru
     sub = sorted_subgraph(sub)
     out: list[str] = []
     if constraints:
-        out.append(
-            f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY_LABEL}) REQUIRE n.id IS UNIQUE"
-        )
+        out.append(f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY_LABEL}) REQUIRE n.id IS UNIQUE")
         for label in sorted({n.label for n in sub.nodes}):
             key = NODE_TYPES[Label(label)].key
-            out.append(
-                f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
-            )
+            out.append(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE")
     by_label: dict[str, list[Any]] = {}
     for n in sub.nodes:
         by_label.setdefault(n.label, []).append(n)
@@ -95,9 +91,7 @@ def cypher_statements(sub: Subgraph, batch: int = BATCH, constraints: bool = Tru
                 cypher_literal({"id": n.id, "props": {k: v for k, v in export_props(n.props).items() if k != "id"}})
                 for n in chunk
             )
-            out.append(
-                f"UNWIND [{rows}] AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props, n:{ENTITY_LABEL}"
-            )
+            out.append(f"UNWIND [{rows}] AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props, n:{ENTITY_LABEL}")
     labels = node_labels(sub)
     groups: dict[tuple[str, str, str], list[Any]] = {}
     for e in sub.edges:

@@ -146,7 +146,7 @@ def neo4j_csv_files(sub: Subgraph) -> dict[str, str]:
         "# Load this folder into a NEW, EMPTY database with Neo4j's offline bulk loader (server stopped).\n"
         "# Usage: sh neo4j-admin-import.sh [DATABASE]   (needs neo4j-admin on PATH; default database neo4j)\n"
         'set -e\ncd "$(dirname "$0")"\n'
-        f"neo4j-admin database import full \"${{1:-neo4j}}\" {' '.join(shlex.quote(a) for a in arguments[4:])}\n"
+        f'neo4j-admin database import full "${{1:-neo4j}}" {" ".join(shlex.quote(a) for a in arguments[4:])}\n'
     )
     return files
 

@@ -92,7 +92,7 @@ JVM_FLAGS: tuple[str, ...] = (
 
 _BOLT_MAGIC = b"\x60\x60\xb0\x17"
 # Four version proposals, each [0, range, minor, major]: 5.8..5.0, 4.4..4.2, 4.1, 3.0.
-_BOLT_PROPOSALS = b"\x00\x08\x08\x05" b"\x00\x02\x04\x04" b"\x00\x00\x01\x04" b"\x00\x00\x00\x03"
+_BOLT_PROPOSALS = b"\x00\x08\x08\x05\x00\x02\x04\x04\x00\x00\x01\x04\x00\x00\x00\x03"
 _MEMORY_RE = re.compile(r"^[1-9][0-9]*[kKmMgG]$")
 _PID_FILE = "graph-tool-neo4j.pid"
 _MARKER = ".complete"
@@ -286,8 +286,13 @@ def ensure_jars(*, quiet: bool = False) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         _say(f"Resolving Neo4j {NEO4J_VERSION} jars with Maven into {lib} ...", quiet)
         cmd = [
-            mvn, "-q", "-B", "-f", str(POM_PATH),
-            "dependency:copy-dependencies", f"-DoutputDirectory={staging}",
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(POM_PATH),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={staging}",
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
@@ -329,9 +334,7 @@ def read_password() -> str:
     except FileNotFoundError:
         value = ""
     if not value:
-        raise Neo4jServerError(
-            f"no Neo4j password: set NEO4J_PASSWORD or start the server once to generate {path}"
-        )
+        raise Neo4jServerError(f"no Neo4j password: set NEO4J_PASSWORD or start the server once to generate {path}")
     return value
 
 
@@ -340,9 +343,7 @@ def _ensure_password(system_db_exists: bool) -> str:
     env = os.environ.get("NEO4J_PASSWORD")
     if env:
         if len(env) < MIN_PASSWORD_LENGTH:
-            raise Neo4jServerError(
-                f"NEO4J_PASSWORD must be at least {MIN_PASSWORD_LENGTH} characters"
-            )
+            raise Neo4jServerError(f"NEO4J_PASSWORD must be at least {MIN_PASSWORD_LENGTH} characters")
         return env
     path = password_file()
     if path.is_file():
@@ -450,8 +451,15 @@ def _set_initial_password(java: str, lib: Path, password: str) -> None:
     inst = instance_dir()
     env = dict(os.environ, NEO4J_HOME=str(inst), NEO4J_CONF=str(inst / "conf"))
     cmd = [
-        java, "-cp", f"{lib}/*", "-Dfile.encoding=UTF-8", ADMIN_TOOL,
-        "dbms", "set-initial-password", "--", password,  # "--": password may start with "-"
+        java,
+        "-cp",
+        f"{lib}/*",
+        "-Dfile.encoding=UTF-8",
+        ADMIN_TOOL,
+        "dbms",
+        "set-initial-password",
+        "--",
+        password,  # "--": password may start with "-"
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
@@ -560,8 +568,7 @@ def _size(path: Path) -> int:
 # --------------------------------------------------------------------------- bolt
 
 
-def bolt_handshake(host: str = BOLT_HOST, port: int | None = None,
-                   timeout: float = 2.0) -> tuple[int, int] | None:
+def bolt_handshake(host: str = BOLT_HOST, port: int | None = None, timeout: float = 2.0) -> tuple[int, int] | None:
     """Perform a Bolt handshake; return the agreed ``(major, minor)`` or ``None``.
 
     Sends the magic preamble ``0x6060B017`` and four version proposals and reads the
@@ -611,8 +618,9 @@ def status() -> Neo4jStatus:
     )
 
 
-def _wait_for_bolt(port: int, deadline: float, pid: int, proc: subprocess.Popen[bytes] | None,
-                   log_offsets: tuple[int, int]) -> None:
+def _wait_for_bolt(
+    port: int, deadline: float, pid: int, proc: subprocess.Popen[bytes] | None, log_offsets: tuple[int, int]
+) -> None:
     """Block until Bolt answers on ``port``; raise if the process dies or time runs out."""
     neo4j_log = instance_dir() / "logs" / "neo4j.log"
     while True:
@@ -656,8 +664,10 @@ def start(timeout: float = 180.0, *, quiet: bool = False) -> StartResult:
                 _say(f"Neo4j (pid {pid}) is starting; waiting for Bolt ...", quiet)
                 _wait_for_bolt(port, deadline, pid, None, (0, 0))
             if port != bolt_port():
-                _say(f"note: running server uses port {port}, not the configured "
-                     f"{bolt_port()}; stop it to change ports", quiet)
+                _say(
+                    f"note: running server uses port {port}, not the configured {bolt_port()}; stop it to change ports",
+                    quiet,
+                )
             _say(f"Neo4j {NEO4J_VERSION} already running (pid {pid})", quiet)
             _say(uri, quiet)
             return StartResult(uri, started=False)
@@ -665,14 +675,12 @@ def start(timeout: float = 180.0, *, quiet: bool = False) -> StartResult:
         port = bolt_port()
         uri = _uri(port)
         if bolt_handshake(BOLT_HOST, port) is not None:
-            _say(f"a Bolt server not started by graph-tool already answers at {uri}; "
-                 "not starting another", quiet)
+            _say(f"a Bolt server not started by graph-tool already answers at {uri}; not starting another", quiet)
             _say(uri, quiet)
             return StartResult(uri, started=False)
         if _port_in_use(port):
             raise Neo4jServerError(
-                f"port {port} is in use by something that is not Bolt; "
-                "set GRAPH_TOOL_NEO4J_BOLT_PORT to a free port"
+                f"port {port} is in use by something that is not Bolt; set GRAPH_TOOL_NEO4J_BOLT_PORT to a free port"
             )
 
         t0 = time.monotonic()
@@ -730,4 +738,3 @@ def stop(timeout: float = 60.0, *, quiet: bool = False) -> None:
         _terminate(pid, timeout)
         _pid_file().unlink(missing_ok=True)
         _say(f"Neo4j stopped after {time.monotonic() - t0:.1f} s", quiet)
-

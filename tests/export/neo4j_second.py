@@ -91,8 +91,16 @@ def imported_instance(
     if set_pw.returncode != 0:
         raise RuntimeError(f"set-initial-password failed: {(set_pw.stdout + set_pw.stderr)[-2000:]}")
     cmd = [
-        java, "-cp", f"{lib}/*", *neo4j_server.JVM_FLAGS, f"-Xms{HEAP}", f"-Xmx{HEAP}", "-Dfile.encoding=UTF-8",
-        neo4j_server.ENTRY_POINT, f"--home-dir={home}", f"--config-dir={home / 'conf'}",
+        java,
+        "-cp",
+        f"{lib}/*",
+        *neo4j_server.JVM_FLAGS,
+        f"-Xms{HEAP}",
+        f"-Xmx{HEAP}",
+        "-Dfile.encoding=UTF-8",
+        neo4j_server.ENTRY_POINT,
+        f"--home-dir={home}",
+        f"--config-dir={home / 'conf'}",
     ]
     with open(home / "logs" / "console.log", "ab") as console:
         proc = subprocess.Popen(

@@ -107,8 +107,16 @@ def test_a_partners_ftm_without_our_context_maps_back(rich: Subgraph, lines: lis
     plain = "\n".join(json.dumps({k: v for k, v in d.items() if k != CONTEXT_KEY}) for d in lines).encode()
     back = read_ftm(plain)
     assert back == read_ftm(plain, use_context=False)
-    ftm_labels = {Label.PERSON, Label.ORGANISATION, Label.DOCUMENT, Label.ACCOUNT, Label.PAYMENT, Label.ADDRESS,
-                  Label.EVENT, Label.PHONE}
+    ftm_labels = {
+        Label.PERSON,
+        Label.ORGANISATION,
+        Label.DOCUMENT,
+        Label.ACCOUNT,
+        Label.PAYMENT,
+        Label.ADDRESS,
+        Label.EVENT,
+        Label.PHONE,
+    }
     expected_nodes = {(n.label, n.id) for n in rich.nodes if n.label in ftm_labels}
     assert {(n.label, n.id) for n in back.nodes} == expected_nodes
     no_ftm = {Rel.EVIDENCE, Rel.CANDIDATE_FOR}  # their ends are our own Notes (Finding, MatchCandidate)

@@ -47,7 +47,7 @@ def test_round_trip_on_both_stores(store: GraphStore, tmp_path: Path, fmt: str) 
     assert report.relationships.created == len(original.edges) and report.rejected == []
     back = store.whole_graph()
     assert report.source_node == source
-    assert canonical(without(back, {source}))  == canonical(original)
+    assert canonical(without(back, {source})) == canonical(original)
     (partner,) = store.get_nodes(Label.SOURCE, [source])
     assert partner.props["partner"] == "es-policia" and partner.props["file"] == path.name
     assert len(partner.props["sha256"]) == 64
