@@ -26,10 +26,10 @@ store_option = click.option(
 
 
 @contextmanager
-def opened(store: str | None, read_only: bool = False) -> Iterator[GraphStore]:
+def opened(store: str | None, read_only: bool = False, loading: bool = False) -> Iterator[GraphStore]:
     """Open a store for one command; a store error becomes a clean CLI error."""
     try:
-        s = open_store(store, read_only=read_only)
+        s = open_store(store, read_only=read_only, loading=loading)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     try:

@@ -105,7 +105,7 @@ def load_cmd(
         spec = load_spec(spec_name)
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
-    with opened(store) as s:
+    with opened(store, loading=True) as s:
         try:
             report = load_files(
                 s,
@@ -154,7 +154,7 @@ def load_case_cmd(
     from loaders.case import load_case
     from loaders.engine import LoadInterrupted
 
-    with opened(store) as s:
+    with opened(store, loading=True) as s:
         try:
             report = load_case(
                 s,

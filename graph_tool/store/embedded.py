@@ -51,13 +51,13 @@ _WRITE_WORDS = re.compile(
 _COPY_HELD_BYTES = 32 * 1024 * 1024  # buffer pool a COPY holds until the database closes
 
 
-def _buffer_pool_bytes() -> int:
-    """LadybugDB's page cache: ``$GRAPH_TOOL_EMBEDDED_BUFFER_MB`` (default 2 GiB).
+def _buffer_pool_bytes(default_mb: int = 2048) -> int:
+    """LadybugDB's page cache: ``$GRAPH_TOOL_EMBEDDED_BUFFER_MB``, else ``default_mb`` (2 GiB).
 
     Its own default is a large share of the machine's memory, which a laptop running the
     UI and a browser cannot spare.
     """
-    return int(os.environ.get("GRAPH_TOOL_EMBEDDED_BUFFER_MB", "2048")) * 1024 * 1024
+    return int(os.environ.get("GRAPH_TOOL_EMBEDDED_BUFFER_MB") or default_mb) * 1024 * 1024
 
 
 def schema_statements() -> list[str]:
@@ -86,11 +86,13 @@ class EmbeddedStore(GraphStore):
 
     kind = "embedded"
 
-    def __init__(self, folder: str | Path, read_only: bool = False) -> None:
+    def __init__(self, folder: str | Path, read_only: bool = False, buffer_pool_mb: int = 2048) -> None:
+        """Open (or create) the case at ``folder``; ``buffer_pool_mb`` applies unless
+        ``$GRAPH_TOOL_EMBEDDED_BUFFER_MB`` says otherwise."""
         self.folder = Path(folder).expanduser()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.read_only = read_only
-        self._pool = pool = _buffer_pool_bytes()
+        self._pool = pool = _buffer_pool_bytes(buffer_pool_mb)
         # LadybugDB keeps about 30 MiB of its buffer pool for every COPY until the database
         # is closed (kuzudb/kuzu#5779, open upstream), whatever the number of rows: without
         # a reopen, a load of many batches ends in "the buffer pool is full" (16 COPYs at
