@@ -25,6 +25,7 @@ benchmark reaches into the stores' private members; no driver is imported here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import random
@@ -164,8 +165,12 @@ def child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[st
 
 
 def run_child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[str, Any]:
+    from graph_tool.server.neo4j_server import exclusive_use
+
     cmd = [sys.executable, __file__, "--child", method, kind, str(path), str(case), str(batch)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    # Neo4j runs clear the project's one database: wait for any test run using it.
+    with exclusive_use() if kind == "neo4j" else contextlib.nullcontext():
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"method": method, "store": kind, "error": done.stderr.strip().splitlines()[-1:]}
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))

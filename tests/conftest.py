@@ -6,7 +6,7 @@ skipped: when the server cannot be started or reached, the tests that need it fa
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,20 +41,12 @@ def neo4j_uri() -> Iterator[str]:
         neo4j_server.stop(quiet=True)
 
 
-@contextmanager
-def neo4j_exclusive() -> Iterator[None]:
-    """Hold the one Neo4j database alone: Community has a single user database, and
-    several test processes (xdist workers, parallel runs) must not clear it under each other."""
+def neo4j_exclusive() -> contextlib.AbstractContextManager[None]:
+    """Hold the one Neo4j database alone: several test processes (xdist workers, parallel
+    runs, a benchmark) must not clear it under each other."""
     from graph_tool.server import neo4j_server
 
-    lock_path = neo4j_server.graph_tool_home() / "neo4j" / "tests.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return neo4j_server.exclusive_use()
 
 
 @contextmanager

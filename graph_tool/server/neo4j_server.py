@@ -173,6 +173,23 @@ def instance_dir() -> Path:
     return _neo4j_root() / "instance"
 
 
+@contextlib.contextmanager
+def exclusive_use() -> Iterator[None]:
+    """Hold the project's Neo4j database alone while clearing and refilling it.
+
+    Community has one user database: test runs and benchmarks that clear it take this
+    lock (a file beside the instance) so that they never clear it under each other.
+    """
+    lock_path = _neo4j_root() / "tests.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def password_file() -> Path:
     """Return the path of the generated-password file."""
     return _neo4j_root() / "password"
