@@ -75,3 +75,10 @@ def test_demo_loads_the_demo_case_and_analyses_it(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "rows read" in result.output and ", 0 rejected" in result.output
     assert "Top brokers:" in result.output and "Document-fraud findings:" in result.output
+    # The border agency's records of the same travellers are proposed for review, not merged.
+    proposed = re.search(r"Possible matches to review: (\d+)", result.output)
+    assert proposed is not None and int(proposed.group(1)) > 0, result.output
+    again = CliRunner().invoke(main, ["demo", "--no-ui", "--store", str(tmp_path / "demo")])
+    assert f"Possible matches to review: {proposed.group(1)} " in again.output, again.output
+    listed = CliRunner().invoke(main, ["matches", "list", "--store", str(tmp_path / "demo")])
+    assert listed.exit_code == 0 and listed.output.count("MC-") == int(proposed.group(1))
