@@ -521,6 +521,7 @@ class _FileLoad:
             _, edges = self._reconcile(part)
             failed: dict[str, tuple[str, str]] = {}
             self._write({}, edges, failed)
+            self.store.drain()  # count these rows only once their relationships are written
             for row, _ in part:
                 if row.ref in failed:
                     self.reject(row, *failed[row.ref])
