@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph_tool.model import Label
-from graph_tool.store.base import GraphStore
+from graph_tool.store.base import GraphStore, StoreError
 from loaders.case import load_case
 from loaders.engine import LoadInterrupted, load_files
 from loaders.report import FileReport
@@ -98,6 +98,37 @@ def test_rejected_rows_corrected_and_reloaded(store: GraphStore, write: Callable
 
 
 @pytest.mark.slow
+def test_a_refused_write_stops_the_file_and_resume_completes_it(
+    store: GraphStore, write: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Writes run on a writer thread while the next batch is mapped: a refusal surfaces one
+    # batch later, and neither the count nor the checkpoint may claim the refused batch.
+    people = write("people.csv", many_people(40))
+    load_files(store, [people], "people")
+    phones = write("phones.csv", PHONES + "".join(f"P-{i % 40:05d},+84912{i:06d},x,VN,\n" for i in range(1000)))
+    checkpoints = tmp_path / "checkpoints"
+    create = store._create_nodes
+    calls = {"Phone": 0}
+
+    def refuse_third_phone_batch(label: Label, rows: list[dict[str, object]]) -> None:
+        if label == Label.PHONE:
+            calls["Phone"] += 1
+            if calls["Phone"] == 3:
+                raise StoreError("disk full")
+        create(label, rows)
+
+    monkeypatch.setattr(store, "_create_nodes", refuse_third_phone_batch)
+    failed = load_files(store, [phones], "phones", batch_size=100, checkpoint_dir=checkpoints).files[0]
+    assert failed.error is not None and "disk full" in failed.error
+    assert failed.rows_loaded == 200 and store.counts()["Phone"] == 200
+    assert json.loads(next(checkpoints.glob("*.json")).read_text())["batches"] == 2
+    monkeypatch.setattr(store, "_create_nodes", create)
+    resumed = load_files(store, [phones], "phones", batch_size=100, resume=True, checkpoint_dir=checkpoints)
+    f = resumed.files[0]
+    assert f.error is None and f.batches_resumed == 2 and f.rows_loaded == 1000
+    assert store.counts()["Phone"] == 1000 and store.counts()["USES"] == 1000
+
+
 def test_resume_after_an_interruption_gives_no_duplicates(
     store: GraphStore, write: Callable[..., Path], tmp_path: Path
 ) -> None:
