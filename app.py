@@ -23,6 +23,7 @@ PAGES = [
     st.Page("app_pages/fraud.py", title="Document fraud", icon=":material/badge:"),
     st.Page("app_pages/money.py", title="Money", icon=":material/payments:"),
     st.Page("app_pages/journey.py", title="Journey", icon=":material/route:"),
+    st.Page("app_pages/matches.py", title="Matches", icon=":material/join_inner:"),
     st.Page("app_pages/queries.py", title="Saved queries", icon=":material/manage_search:"),
     st.Page("app_pages/load.py", title="Load", icon=":material/upload_file:"),
 ]

@@ -42,12 +42,13 @@ analyst; log messages carry only ids and counts.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -55,6 +56,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from graph_tool import audit
 from graph_tool.model import NODE_TYPES, Label, PropType, Rel
 from graph_tool.normalise import name_key
 from graph_tool.store.base import (
@@ -1133,8 +1135,56 @@ def undo(store: GraphStore, candidate_id: str, analyst: str, reason: str) -> Can
     return decided
 
 
+# --- Reviewed from the CLI and the UI: one path, one audit record --------------------------
+
+# The lowest score find_candidates proposes unless told otherwise.
+DEFAULT_THRESHOLD: float = inspect.signature(find_candidates).parameters["threshold"].default
+DECISIONS: Mapping[str, Callable[[GraphStore, str, str, str], Candidate]] = {
+    "accept": accept,
+    "reject": reject,
+    "undo": undo,
+}
+
+
+def propose(store: GraphStore, label: Label = Label.PERSON, threshold: float = DEFAULT_THRESHOLD) -> list[Candidate]:
+    """:func:`find_candidates`, recorded in the audit log (``graph-tool matches find`` and the UI)."""
+    found = find_candidates(store, label, threshold)
+    audit.record(
+        "analysis",
+        {"analysis": "match candidates", "store": store.describe(), "label": str(label), "threshold": threshold},
+        [c.id for c in found],
+    )
+    return found
+
+
+def decide(store: GraphStore, decision: str, candidate_id: str, analyst: str | None, reason: str) -> Candidate:
+    """Accept, reject or undo ``candidate_id`` and record it in the audit log too.
+
+    The one path of ``graph-tool matches accept|reject|undo`` and of the UI's Matches page:
+    the decision (:func:`accept`, :func:`reject` or :func:`undo`), then an audit entry saying
+    who, what, why and the hash of the merge record. A missing analyst or reason is refused
+    before anything changes.
+    """
+    if decision not in DECISIONS:
+        raise ResolveError(f"unknown decision {decision!r} (known: {', '.join(DECISIONS)})")
+    analyst, reason = _require(analyst or "", reason)
+    c = DECISIONS[decision](store, candidate_id, analyst, reason)
+    details = {
+        "store": store.describe(),
+        "candidate": c.id,
+        "decision": c.status,
+        "left_id": c.left_id,
+        "right_id": c.right_id,
+        "reason": c.reason,
+    }
+    audit.record("merge", details, dict(c.record), user=c.decided_by)
+    return c
+
+
 __all__ = [
     "ACCEPTED",
+    "DECISIONS",
+    "DEFAULT_THRESHOLD",
     "DEFAULT_WEIGHTS",
     "OPEN",
     "REJECTED",
@@ -1154,9 +1204,11 @@ __all__ = [
     "compare_dates",
     "compare_names",
     "compare_shared",
+    "decide",
     "find_candidates",
     "get_candidate",
     "list_candidates",
+    "propose",
     "reject",
     "resolvable_labels",
     "resolved_view",

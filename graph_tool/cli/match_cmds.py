@@ -6,10 +6,9 @@ from collections.abc import Callable
 
 import click
 
-from graph_tool import audit, resolve
+from graph_tool import resolve
 from graph_tool.cli.common import emit_json, opened, store_option
 from graph_tool.model import Label
-from graph_tool.store.base import GraphStore
 
 _LABELS = [str(lab) for lab in resolve.resolvable_labels()]
 
@@ -21,25 +20,6 @@ analyst_option = click.option(
     help="Who decides (recorded on the candidate). Default: $USER.",
 )
 reason_option = click.option("--reason", required=True, metavar="TEXT", help="Why (recorded on the candidate).")
-
-
-def _analyst(name: str | None) -> str:
-    if not name or not name.strip():
-        raise click.UsageError("give --analyst NAME (no $USER is set)")
-    return name.strip()
-
-
-def _audit(c: resolve.Candidate, where: str) -> None:
-    """A decision goes to the audit log too: who, what, why, and the hash of the merge record."""
-    details = {
-        "store": where,
-        "candidate": c.id,
-        "decision": c.status,
-        "left_id": c.left_id,
-        "right_id": c.right_id,
-        "reason": c.reason,
-    }
-    audit.record("merge", details, dict(c.record), user=c.decided_by)
 
 
 @click.group(
@@ -60,19 +40,19 @@ Example:
   graph-tool matches find --threshold 0.8 --store cases/op-lotus
 """,
 )
-@click.option("--threshold", default=0.75, show_default=True, type=click.FloatRange(0.0, 1.0), help="Lowest score.")
+@click.option(
+    "--threshold",
+    default=resolve.DEFAULT_THRESHOLD,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0),
+    help="Lowest score.",
+)
 @click.option("--label", default=str(Label.PERSON), show_default=True, type=click.Choice(_LABELS), help="Entity type.")
 @store_option
 def find_cmd(threshold: float, label: str, store: str | None) -> None:
     """Find and score possible matches; store them as open candidates (never merges)."""
     with opened(store) as s:
-        found = resolve.find_candidates(s, Label(label), threshold)
-        where = s.describe()
-    audit.record(
-        "analysis",
-        {"analysis": "match candidates", "store": where, "label": label, "threshold": threshold},
-        [c.id for c in found],
-    )
+        found = resolve.propose(s, Label(label), threshold)
     click.echo(f"{len(found)} open candidates at or above {threshold:.2f}")
     for c in found:
         click.echo(f"  {c.id}  {c.score:.2f}  {c.left_id} <-> {c.right_id}")
@@ -135,18 +115,10 @@ def _decision_command(name: str, example: str) -> Callable[[Callable[..., None]]
     return make
 
 
-def _decide(
-    decide: Callable[[GraphStore, str, str, str], resolve.Candidate],
-    candidate_id: str,
-    reason: str,
-    analyst: str | None,
-    store: str | None,
-) -> resolve.Candidate:
-    """``decide(store, candidate_id, analyst, reason)``, recorded in the audit log too."""
+def _decide(decision: str, candidate_id: str, reason: str, analyst: str | None, store: str | None) -> resolve.Candidate:
+    """``resolve.decide``: the decision, recorded in the audit log too (the UI takes the same path)."""
     with opened(store) as s:
-        c = decide(s, candidate_id, _analyst(analyst), reason)
-        _audit(c, s.describe())
-    return c
+        return resolve.decide(s, decision, candidate_id, analyst, reason)
 
 
 @_decision_command(
@@ -154,7 +126,7 @@ def _decide(
 )
 def accept_cmd(candidate_id: str, reason: str, analyst: str | None, store: str | None) -> None:
     """Merge the right entity into the left one (reversibly) and record who, when and why."""
-    c = _decide(resolve.accept, candidate_id, reason, analyst, store)
+    c = _decide("accept", candidate_id, reason, analyst, store)
     merge = c.record.get("merge", {})
     click.echo(
         f"accepted {c.id}: {c.right_id} merged into {c.left_id}; "
@@ -169,14 +141,14 @@ def accept_cmd(candidate_id: str, reason: str, analyst: str | None, store: str |
 )
 def reject_cmd(candidate_id: str, reason: str, analyst: str | None, store: str | None) -> None:
     """Record that the two are different; the pair is not proposed again."""
-    c = _decide(resolve.reject, candidate_id, reason, analyst, store)
+    c = _decide("reject", candidate_id, reason, analyst, store)
     click.echo(f"rejected {c.id}: {c.left_id} and {c.right_id} stay separate")
 
 
 @_decision_command("undo", 'graph-tool matches undo MC-0123456789abcdef0123 --reason "accepted by mistake"')
 def undo_cmd(candidate_id: str, reason: str, analyst: str | None, store: str | None) -> None:
     """Reverse an accepted merge exactly, as its merge record says."""
-    c = _decide(resolve.undo, candidate_id, reason, analyst, store)
+    c = _decide("undo", candidate_id, reason, analyst, store)
     merge = c.record.get("merge", {})
     click.echo(f"undone {c.id}: {c.right_id} is separate from {c.left_id} again")
     if merge.get("undo_conflicts"):

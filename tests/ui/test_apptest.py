@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = ["case", "search", "explore", "rings", "brokers", "fraud", "money", "journey", "queries", "load"]
+PAGES = ["case", "search", "explore", "rings", "brokers", "fraud", "money", "journey", "matches", "queries", "load"]
 
 
 @pytest.fixture
