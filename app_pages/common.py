@@ -12,14 +12,14 @@ import hmac
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, TypeVar
 
 import streamlit as st
 
-from graph_tool import audit
+from graph_tool import audit, resolve
 from graph_tool.analyse import AnalysisResults, case_graph, run_analyses
 from graph_tool.config import open_store, store_spec
 from graph_tool.model import Label, identifying_properties
@@ -30,6 +30,7 @@ T = TypeVar("T")
 
 STORE_KEY = "store_location"
 UNMASK_KEY = "unmask_reason"
+VICTIM_RECORDS_KEY = "victim_records"
 
 _MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -89,8 +90,45 @@ def pseudonym(node_id: str) -> str:
     return f"Victim {digest}"
 
 
-def is_victim(node: Node) -> bool:
+def _has_victim_role(node: Node) -> bool:
     return node.label == Label.PERSON and "victim" in (node.props.get("roles") or [])
+
+
+def victim_linked_ids(cands: Iterable[resolve.Candidate], nodes: Mapping[str, Node]) -> set[str]:
+    """Ids that possible-match candidates (of any status) tie, directly or through other
+    candidates, to a person recorded as a victim.
+
+    A victim's second record (a border agency's traveller, a transliterated name) carries
+    her name without her role; it is pseudonymised like her.
+    """
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for c in cands:
+        parent[root(c.left_id)] = root(c.right_id)
+    victim_roots = {root(i) for i, n in nodes.items() if i in parent and _has_victim_role(n)}
+    return {i for i in parent if root(i) in victim_roots}
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _victim_records(stamp: str) -> frozenset[str]:
+    with store() as s:
+        cands = resolve.list_candidates(s, None, Label.PERSON)
+        ids = sorted({i for c in cands for i in (c.left_id, c.right_id)})
+        nodes = {n.id: n for n in s.get_nodes(Label.PERSON, ids)} if ids else {}
+    return frozenset(victim_linked_ids(cands, nodes))
+
+
+def is_victim(node: Node) -> bool:
+    """A person recorded as a victim, or one of her other records (see victim_controls)."""
+    if node.label != Label.PERSON:
+        return False
+    return _has_victim_role(node) or node.id in st.session_state.get(VICTIM_RECORDS_KEY, ())
 
 
 def unmasked() -> bool:
@@ -112,7 +150,15 @@ def mask_subgraph(sub: Subgraph) -> Subgraph:
 
 
 def victim_controls() -> None:
-    """Sidebar: victims are pseudonymised; unmasking needs a reason and is audited."""
+    """Sidebar: victims are pseudonymised; unmasking needs a reason and is audited.
+
+    Once per run, before any page draws, it also notes which people are victims' other
+    records (possible matches of a victim), so every page pseudonymises them too.
+    """
+    try:
+        st.session_state[VICTIM_RECORDS_KEY] = _victim_records(case_stamp())
+    except StoreError:
+        st.session_state[VICTIM_RECORDS_KEY] = frozenset()
     with st.sidebar:
         if unmasked():
             st.warning(f"Victims shown in clear. Reason: {md_text(st.session_state[UNMASK_KEY])}")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from app_pages.common import is_victim, mask_node, md_text, pseudonym, store, unmasked
+from app_pages.common import mask_node, md_text, pseudonym, store, unmasked, victim_linked_ids
 from graph_tool import audit, resolve
 from graph_tool.model import Label, identifying_properties
 from graph_tool.store.base import Node, StoreError
@@ -31,20 +31,7 @@ ALLOWED = {
 
 def _masked_ids(cands: Iterable[resolve.Candidate], nodes: Mapping[str, Node]) -> set[str]:
     """Ids to pseudonymise: every entity linked by candidates (of any status) to a victim."""
-    if unmasked():
-        return set()
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for c in cands:
-        parent[root(c.left_id)] = root(c.right_id)
-    victim_roots = {root(i) for i, n in nodes.items() if is_victim(n)}
-    return {i for i in parent if root(i) in victim_roots}
+    return set() if unmasked() else victim_linked_ids(cands, nodes)
 
 
 def _shown(node_id: str, nodes: Mapping[str, Node], masked: set[str]) -> str:

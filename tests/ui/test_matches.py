@@ -193,3 +193,18 @@ def test_a_masked_victims_name_is_never_shown(case: tuple[str, AppTest]) -> None
     next(t for t in at.text_input if "Reason to show" in t.label).set_value("identity review")
     click(at, "Unmask victims")
     assert VICTIM_NAME in shown_text(at)
+
+
+def test_a_victims_other_records_are_pseudonymised_on_every_page(case: tuple[str, AppTest]) -> None:
+    # P-002 is the victim's own record at another agency, under her name but as a witness:
+    # once a candidate ties it to her, Search shows it pseudonymised like her.
+    _, at = case
+    find(at)
+    at.switch_page("app_pages/search.py")
+    run(at)
+    at.text_input[0].set_value("P-002")
+    at.button[0].click()
+    run(at)
+    text = shown_text(at)
+    assert "victim " in text  # the pseudonyms are there: the search found her records
+    assert VICTIM_NAME not in text
