@@ -101,18 +101,8 @@ def victim_linked_ids(cands: Iterable[resolve.Candidate], nodes: Mapping[str, No
     A victim's second record (a border agency's traveller, a transliterated name) carries
     her name without her role; it is pseudonymised like her.
     """
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for c in cands:
-        parent[root(c.left_id)] = root(c.right_id)
-    victim_roots = {root(i) for i, n in nodes.items() if i in parent and _has_victim_role(n)}
-    return {i for i in parent if root(i) in victim_roots}
+    victims = {i for i, n in nodes.items() if _has_victim_role(n)}
+    return resolve.linked_to(((c.left_id, c.right_id) for c in cands), victims)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -847,6 +847,30 @@ def find_candidates(
     return sorted(proposed, key=lambda c: (-c.score, c.id))
 
 
+def linked_to(pairs: Iterable[tuple[str, str]], seeds: Iterable[str]) -> set[str]:
+    """Every id that ``pairs`` join, directly or through other pairs, to one of ``seeds``
+    (the seeds themselves included when a pair touches them).
+
+    Used to treat a victim's other records, tied to her by possible-match candidates, as
+    hers when pseudonymising.
+
+    >>> sorted(linked_to([("v", "w"), ("w", "x"), ("y", "z")], {"v"}))
+    ['v', 'w', 'x']
+    """
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    seed_roots = {root(s) for s in seeds if s in parent}
+    return {i for i in parent if root(i) in seed_roots}
+
+
 def list_candidates(store: GraphStore, status: str | None = OPEN, label: Label | None = None) -> list[Candidate]:
     """Stored candidates, best first; ``status`` None lists every status."""
     conditions, params = [], {}

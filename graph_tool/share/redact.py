@@ -38,6 +38,7 @@ from typing import Any
 from graph_tool import audit
 from graph_tool.model import Label, PropType, Rel, node_type
 from graph_tool.normalise import name_key, normalise_document_number, normalise_phone
+from graph_tool.resolve import linked_to
 from graph_tool.share.errors import ShareError
 from graph_tool.share.keys import recipient_key, secret_bytes, team_key, token
 from graph_tool.share.policy import (
@@ -337,6 +338,7 @@ def protected_persons(sub: Subgraph, roles: Iterable[str]) -> tuple[set[str], se
     wanted = set(roles)
     people = {n.id for n in sub.nodes if n.label == Label.PERSON and wanted.intersection(n.props.get("roles") or [])}
     labels = {n.id: n.label for n in sub.nodes}
+    people |= _same_person_records(sub, people, labels)
     linked: set[str] = set()
     for e in sub.edges:
         target_label = PROTECTED_LINKS.get(e.type)  # type: ignore[call-overload]
@@ -347,11 +349,28 @@ def protected_persons(sub: Subgraph, roles: Iterable[str]) -> tuple[set[str], se
     return people, linked
 
 
+def _same_person_records(sub: Subgraph, people: set[str], labels: Mapping[str, str]) -> set[str]:
+    """Persons that possible-match candidates in ``sub`` tie, directly or through other
+    candidates, to one of ``people``: a victim's record at another agency (a border crossing,
+    a witness statement) carries her name without her role, and is protected like her.
+
+    >>> from graph_tool.store.base import Edge, Node, Subgraph
+    >>> s = Subgraph((Node("Person", "v"), Node("Person", "w"), Node("MatchCandidate", "m")),
+    ...              (Edge("CANDIDATE_FOR", "a", "m", "v"), Edge("CANDIDATE_FOR", "b", "m", "w")))
+    >>> sorted(_same_person_records(s, {"v"}, {n.id: n.label for n in s.nodes}))
+    ['w']
+    """
+    pairs = ((e.source, e.target) for e in sub.edges if e.type == Rel.CANDIDATE_FOR)
+    return {i for i in linked_to(pairs, people) if labels.get(i) == Label.PERSON} - people
+
+
 def protection_context(store: GraphStore, sub: Subgraph, timeout: float = 60.0) -> Subgraph:
-    """The persons linked to the identifiers of ``sub`` (documents, phones, accounts, addresses).
+    """The persons linked to the identifiers of ``sub`` (documents, phones, accounts,
+    addresses), and the possible matches of the persons in ``sub`` with both their sides.
 
     Pass it as ``context`` to :func:`redact`, so that a victim's phone is protected even
-    when the victim herself is outside the exported subgraph.
+    when the victim herself is outside the exported subgraph, and so is her record at
+    another agency when a candidate ties it to her.
     """
     out = Subgraph()
     for rel, label in PROTECTED_LINKS.items():
@@ -359,6 +378,13 @@ def protection_context(store: GraphStore, sub: Subgraph, timeout: float = 60.0) 
         if ids:
             query = f"MATCH (p:{Label.PERSON})-[r:{rel}]->(x:{label}) WHERE x.id IN $ids RETURN p, r, x"
             out = out.merged(store.read_subgraph(query, {"ids": ids}, timeout=timeout))
+    people = sorted({n.id for n in sub.nodes if n.label == Label.PERSON})
+    if people:
+        query = (
+            f"MATCH (p:{Label.PERSON})<-[r1:{Rel.CANDIDATE_FOR}]-(m:{Label.CANDIDATE})-[r2:{Rel.CANDIDATE_FOR}]->"
+            f"(q:{Label.PERSON}) WHERE p.id IN $ids RETURN p, r1, m, r2, q"
+        )
+        out = out.merged(store.read_subgraph(query, {"ids": people}, timeout=timeout))
     return out
 
 

@@ -191,3 +191,21 @@ def test_logs_carry_no_personal_data(case: Subgraph, caplog: pytest.LogCaptureFi
     assert caplog.records, "the sharing code logs what it does"
     logged = "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records).encode()
     assert not leaks(logged, victim_secrets())
+
+
+def test_a_victims_record_at_another_agency_is_protected_once_a_candidate_ties_it_to_her(
+    store: GraphStore,
+) -> None:
+    from graph_tool import resolve
+    from tests.test_resolve import build_case
+
+    build_case(store)  # P-001 is a victim; P-002, "NGUYEN THI LAN", is her record as a witness
+    assert resolve.find_candidates(store, Label.PERSON)
+    sub = store.read_subgraph(f"MATCH (p:{Label.PERSON}) WHERE p.id = $id RETURN p", {"id": "P-002"})
+    bare = redact(sub, "jit-partner", "JIT Lotus", SHARE_KEY).subgraph
+    assert [n.props.get("name") for n in bare.nodes] == ["NGUYEN THI LAN"]  # her role alone says nothing
+    context = protection_context(store, sub)
+    assert {"P-001", "P-002"} <= {n.id for n in context.nodes}  # the victim, through the candidate
+    protected = redact(sub, "jit-partner", "JIT Lotus", SHARE_KEY, context=context).subgraph
+    assert [n.id.startswith("ps-person-") for n in protected.nodes] == [True]
+    assert "THI LAN" not in json.dumps([dict(n.props) for n in protected.nodes]).upper()
