@@ -60,7 +60,7 @@ Example:
 @click.option("--port", default=8501, show_default=True, help="Port of the UI (on 127.0.0.1).")
 def demo_cmd(store: str, tiny: bool, no_ui: bool, port: int) -> None:
     """Load the demo case, run the analyses, print what was found, and open the UI."""
-    from graph_tool import audit, resolve
+    from graph_tool import resolve
     from graph_tool.analyse import analyse_store
     from graph_tool.example import load_example
     from graph_tool.model import Label
@@ -86,12 +86,7 @@ def demo_cmd(store: str, tiny: bool, no_ui: bool, port: int) -> None:
                 click.echo(f"  {name:<16} {n:>9,}")
         # The same person recorded twice (a border-agency record, a transliterated name) is
         # proposed for review, never merged: the demo shows what an analyst would review.
-        found = resolve.find_candidates(s, Label.PERSON)
-        audit.record(
-            "analysis",
-            {"analysis": "match candidates", "store": s.describe(), "label": str(Label.PERSON)},
-            [c.id for c in found],
-        )
+        found = resolve.propose(s, Label.PERSON)
         click.echo(f"Possible matches to review: {len(found)} (graph-tool matches list); none is merged until accepted")
         results = analyse_store(s)
     if results.brokers is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from graph_tool.cli.common import opened, store_option
+from graph_tool.model import Label
 
 
 def _print_summary(report: object) -> None:
@@ -140,6 +141,7 @@ Example:
 @click.option("--batch-size", default=10_000, show_default=True, help="Rows per write batch.")
 @click.option("--resume", is_flag=True, help="Skip the batches an interrupted load committed.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--no-matches", is_flag=True, help="Do not propose possible matches after loading.")
 def load_case_cmd(
     folder: Path,
     store: str | None,
@@ -149,8 +151,11 @@ def load_case_cmd(
     batch_size: int,
     resume: bool,
     no_progress: bool,
+    no_matches: bool,
 ) -> None:
-    """Load a whole case folder (people.csv, documents.csv, calls.csv, ...) in the right order."""
+    """Load a whole case folder (people.csv, documents.csv, calls.csv, ...) in the right order,
+    then propose possible matches of people for review (never merged until accepted)."""
+    from graph_tool import resolve
     from loaders.case import load_case
     from loaders.engine import LoadInterrupted
 
@@ -170,8 +175,13 @@ def load_case_cmd(
                 exc.report.to_json(report_path)
             click.echo("interrupted: run the same command with --resume to finish", err=True)
             sys.exit(130)
+        # A victim's records at other agencies carry her name without her role: proposed
+        # matches tie them to her, so the UI and exports pseudonymise them like her.
+        found: list[resolve.Candidate] = [] if dry_run or no_matches else resolve.propose(s, Label.PERSON)
     for w in report.warnings:
         click.echo(w, err=True)
+    if found:
+        click.echo(f"Possible matches to review: {len(found)} (graph-tool matches list); none is merged until accepted")
     _finish(report, report_path)
 
 

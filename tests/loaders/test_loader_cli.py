@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,3 +77,19 @@ def test_load_case_command(tmp_path: Path, write: Callable[..., Path]) -> None:
     result = CliRunner().invoke(main, ["load-case", str(folder), "--store", str(tmp_path / "c"), "--no-progress"])
     assert result.exit_code == 0, result.output
     assert "relations.csv:2:to_id: no Person with id 'P-9'" in result.output
+
+
+def test_load_case_proposes_matches_for_review(tmp_path: Path) -> None:
+    from sample_data import demo_folder
+
+    case = str(tmp_path / "c")
+    result = CliRunner().invoke(main, ["load-case", str(demo_folder()), "--store", case, "--no-progress"])
+    assert result.exit_code == 0, result.output
+    proposed = re.search(r"Possible matches to review: (\d+)", result.output)
+    assert proposed is not None and int(proposed.group(1)) > 0, result.output
+    listed = CliRunner().invoke(main, ["matches", "list", "--store", case])
+    assert listed.output.count("MC-") == int(proposed.group(1))
+    quiet = CliRunner().invoke(
+        main, ["load-case", str(demo_folder()), "--store", str(tmp_path / "d"), "--no-progress", "--no-matches"]
+    )
+    assert quiet.exit_code == 0 and "Possible matches" not in quiet.output
