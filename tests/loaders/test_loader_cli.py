@@ -57,7 +57,8 @@ def test_load_command(write: Callable[..., Path], tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_generated_case_loads_and_reloads(store: GraphStore, tmp_path: Path) -> None:
-    generate = pytest.importorskip("sample_data.generate")
+    from sample_data import generate
+
     folder = tmp_path / "gen"
     generate.generate_case(folder, people=80, seed=5)
     assert {p.name for p in folder.glob("*.csv")} == {name for name, _ in CASE_FILES}
