@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graph_tool.cli.common import emit_json, opened, parse_params, store_option
+from graph_tool.cli.common import emit_json, opened, parse_params, propose_matches, store_option
 from graph_tool.store.base import Edge, Node
 
 
@@ -60,10 +60,8 @@ Example:
 @click.option("--port", default=8501, show_default=True, help="Port of the UI (on 127.0.0.1).")
 def demo_cmd(store: str, tiny: bool, no_ui: bool, port: int) -> None:
     """Load the demo case, run the analyses, print what was found, and open the UI."""
-    from graph_tool import resolve
     from graph_tool.analyse import analyse_store
     from graph_tool.example import load_example
-    from graph_tool.model import Label
 
     with opened(store) as s:
         if tiny:
@@ -84,10 +82,7 @@ def demo_cmd(store: str, tiny: bool, no_ui: bool, port: int) -> None:
         for name, n in s.counts().items():
             if n:
                 click.echo(f"  {name:<16} {n:>9,}")
-        # The same person recorded twice (a border-agency record, a transliterated name) is
-        # proposed for review, never merged: the demo shows what an analyst would review.
-        found = resolve.propose(s, Label.PERSON)
-        click.echo(f"Possible matches to review: {len(found)} (graph-tool matches list); none is merged until accepted")
+        propose_matches(s)
         results = analyse_store(s)
     if results.brokers is not None:
         click.echo("\nTop brokers:")

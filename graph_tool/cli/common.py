@@ -62,3 +62,16 @@ def emit_json(data: Any) -> None:
     """Print JSON to stdout."""
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
+
+
+def propose_matches(store: GraphStore) -> None:
+    """Propose possible matches of people after a load and say how many (never merges).
+
+    A victim's records at other agencies carry her name without her role: proposed matches
+    tie them to her, so the UI and exports pseudonymise them like her.
+    """
+    from graph_tool import resolve
+    from graph_tool.model import Label
+
+    found = resolve.propose(store, Label.PERSON)
+    click.echo(f"Possible matches to review: {len(found)} (graph-tool matches list); none is merged until accepted")

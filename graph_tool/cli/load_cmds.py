@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from graph_tool.cli.common import opened, store_option
-from graph_tool.model import Label
+from graph_tool.cli.common import opened, propose_matches, store_option
 
 
 def _print_summary(report: object) -> None:
@@ -65,6 +66,20 @@ def _finish(report: object, report_path: Path | None) -> None:
         sys.exit(2)
 
 
+@contextmanager
+def _exit_when_interrupted(report_path: Path | None) -> Iterator[None]:
+    """Ctrl-C during a load: write the report so far, say how to resume, exit 130."""
+    from loaders.engine import LoadInterrupted
+
+    try:
+        yield
+    except LoadInterrupted as exc:
+        if report_path is not None:
+            exc.report.to_json(report_path)
+        click.echo("interrupted: run the same command with --resume to finish", err=True)
+        sys.exit(130)
+
+
 def _progress_wanted(no_progress: bool) -> bool:
     return not no_progress and sys.stderr.isatty()
 
@@ -99,30 +114,24 @@ def load_cmd(
     no_progress: bool,
 ) -> None:
     """Load files with a mapping spec; print a summary, write the report and rejected rows."""
-    from loaders.engine import LoadInterrupted, load_files
+    from loaders.engine import load_files
     from loaders.spec import SpecError, load_spec
 
     try:
         spec = load_spec(spec_name)
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
-    with opened(store, loading=True) as s:
-        try:
-            report = load_files(
-                s,
-                list(files),
-                spec,
-                dry_run=dry_run,
-                batch_size=batch_size,
-                resume=resume,
-                rejects=rejects,
-                progress=_progress_wanted(no_progress),
-            )
-        except LoadInterrupted as exc:
-            if report_path is not None:
-                exc.report.to_json(report_path)
-            click.echo("interrupted: run the same command with --resume to finish", err=True)
-            sys.exit(130)
+    with opened(store, loading=True) as s, _exit_when_interrupted(report_path):
+        report = load_files(
+            s,
+            list(files),
+            spec,
+            dry_run=dry_run,
+            batch_size=batch_size,
+            resume=resume,
+            rejects=rejects,
+            progress=_progress_wanted(no_progress),
+        )
     _finish(report, report_path)
 
 
@@ -155,12 +164,10 @@ def load_case_cmd(
 ) -> None:
     """Load a whole case folder (people.csv, documents.csv, calls.csv, ...) in the right order,
     then propose possible matches of people for review (never merged until accepted)."""
-    from graph_tool import resolve
     from loaders.case import load_case
-    from loaders.engine import LoadInterrupted
 
     with opened(store, loading=True) as s:
-        try:
+        with _exit_when_interrupted(report_path):
             report = load_case(
                 s,
                 folder,
@@ -170,18 +177,10 @@ def load_case_cmd(
                 rejects_dir=rejects_dir,
                 progress=_progress_wanted(no_progress),
             )
-        except LoadInterrupted as exc:
-            if report_path is not None:
-                exc.report.to_json(report_path)
-            click.echo("interrupted: run the same command with --resume to finish", err=True)
-            sys.exit(130)
-        # A victim's records at other agencies carry her name without her role: proposed
-        # matches tie them to her, so the UI and exports pseudonymise them like her.
-        found: list[resolve.Candidate] = [] if dry_run or no_matches else resolve.propose(s, Label.PERSON)
-    for w in report.warnings:
-        click.echo(w, err=True)
-    if found:
-        click.echo(f"Possible matches to review: {len(found)} (graph-tool matches list); none is merged until accepted")
+        for w in report.warnings:
+            click.echo(w, err=True)
+        if not (dry_run or no_matches):
+            propose_matches(s)
     _finish(report, report_path)
 
 
