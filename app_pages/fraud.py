@@ -16,17 +16,7 @@ checks = sorted({f.check for f in report.findings})
 picked = st.multiselect("Checks", checks, default=checks)
 findings = [f for f in report.findings if f.check in picked]
 st.dataframe(
-    [
-        {
-            "finding": f.id,
-            "check": f.check,
-            "severity": f.severity,
-            "score": round(f.score, 2),
-            "cluster": f.cluster_id,
-            "reason": f.reason,
-        }
-        for f in findings
-    ],
+    [f.row() for f in findings],
     hide_index=True,
     width="stretch",
 )

@@ -27,19 +27,11 @@ with store() as s:
     graph = case_graph(s)
 journey = victim_journey(graph, person)
 st.markdown(md_text(journey.explanation))
+rows = [x.row() for x in journey.steps]
+for row in rows:
+    row["check"] = row.pop("flags")  # the page's name for the column
 st.dataframe(
-    [
-        {
-            "#": x.index,
-            "date": x.date or "?",
-            "stage": x.stage or "",
-            "step": x.kind,
-            "what": x.description,
-            "place": x.place or "",
-            "check": ", ".join(x.flags),
-        }
-        for x in journey.steps
-    ],
+    rows,
     hide_index=True,
     width="stretch",
 )

@@ -274,6 +274,21 @@ class Finding:
     facts: Mapping[str, Any] = field(default_factory=dict, compare=False)
     cluster_id: str = ""
 
+    def row(self) -> dict[str, Any]:
+        """The finding as one table row (CLI and UI).
+
+        >>> Finding("F-1", "serial_numbers", "high", 0.812, "consecutive numbers", ("D-1",)).row()["score"]
+        0.81
+        """
+        return {
+            "finding": self.id,
+            "check": self.check,
+            "severity": self.severity,
+            "score": round(self.score, 2),
+            "cluster": self.cluster_id,
+            "reason": self.reason,
+        }
+
 
 @dataclass(frozen=True)
 class FraudCluster:

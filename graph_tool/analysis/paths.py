@@ -101,6 +101,22 @@ class JourneyStep:
     place: str | None
     flags: tuple[str, ...]
 
+    def row(self) -> dict[str, Any]:
+        """The step as one table row (CLI and UI).
+
+        >>> JourneyStep(1, None, "crossed", "movement", "crossed at Lao Cai", "E-1", None, (), None, ()).row()["date"]
+        '?'
+        """
+        return {
+            "#": self.index,
+            "date": self.date or "?",
+            "stage": self.stage or "",
+            "step": self.kind,
+            "what": self.description,
+            "place": self.place or "",
+            "flags": ", ".join(self.flags),
+        }
+
 
 @dataclass(frozen=True)
 class Journey:

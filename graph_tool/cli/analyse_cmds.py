@@ -62,17 +62,7 @@ def ring_rows(results: Any, top: int) -> list[dict[str, Any]]:
 
 
 def fraud_rows(results: Any, top: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "finding": f.id,
-            "check": f.check,
-            "severity": f.severity,
-            "score": round(f.score, 2),
-            "cluster": f.cluster_id,
-            "reason": f.reason,
-        }
-        for f in results.fraud.findings[:top]
-    ]
+    return [f.row() for f in results.fraud.findings[:top]]
 
 
 def money_rows(results: Any, top: int) -> list[dict[str, Any]]:
@@ -191,18 +181,7 @@ def journey_cmd(person: str, fmt: str, store: str | None) -> None:
         raise click.ClickException(f"no entity with id {person!r}")
     journey = victim_journey(g, person)
     audit.record("analysis", {"analysis": "journey", "person": person}, [s.description for s in journey.steps])
-    rows = [
-        {
-            "#": st.index,
-            "date": st.date or "?",
-            "stage": st.stage or "",
-            "step": st.kind,
-            "what": st.description,
-            "place": st.place or "",
-            "flags": ", ".join(st.flags),
-        }
-        for st in journey.steps
-    ]
+    rows = [step.row() for step in journey.steps]
     if fmt == "table":
         click.echo(journey.explanation)
     _rows_out(rows, fmt)
