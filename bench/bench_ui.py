@@ -37,6 +37,7 @@ import re
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -47,21 +48,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository root
+
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from graph_tool.model import Label
 from graph_tool.ui import ui_command
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("GRAPH_TOOL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1600, "height": 1000}
 TIMEOUT_MS = 180_000
 IDLE = """() => { const app = document.querySelector('[data-testid="stApp"]');

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import http.server
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -34,21 +35,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository root
+
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from graph_tool.model import Label, Rel
 from graph_tool.store.base import Edge, Node, Subgraph
 from graph_tool.viz import pyvis_default_page, render_html
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # pyvis assigns the global `network`; catch it to learn when stabilisation is done.
 PYVIS_PROBE = """
 (() => {

@@ -12,18 +12,7 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = os.environ.get("GRAPH_TOOL_CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags Chromium tries to reach Google's hosts at start.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 def unavailable(reason: str) -> None:
