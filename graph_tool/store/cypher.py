@@ -29,9 +29,15 @@ def rel_prop_names(rel: Rel) -> list[str]:
     return [p.name for p in REL_TYPES[rel].all_properties]
 
 
-def create_nodes(label: Label, names: Iterable[str]) -> str:
-    """``UNWIND $rows`` creating nodes with the given properties."""
-    return f"UNWIND $rows AS r CREATE (n:{label} {{{_props(names)}}})"
+def create_nodes(label: Label, *extra_labels: str) -> str:
+    """``UNWIND $rows`` creating nodes from property maps that hold only the values set.
+
+    Neo4j only: a row names its properties as map keys (validated against the model
+    before they get here), so the server stores what is there instead of evaluating
+    every declared property, most of them null, for every node.
+    """
+    labels = ":".join((str(label), *extra_labels))
+    return f"UNWIND $rows AS r CREATE (n:{labels}) SET n = r"
 
 
 def update_nodes(label: Label, names: Iterable[str]) -> str:
@@ -53,11 +59,11 @@ def existing_ids(label: Label) -> str:
     return f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id"
 
 
-def create_edges(rel: Rel, source: Label, target: Label, names: Iterable[str]) -> str:
-    """``UNWIND $rows`` creating relationships between existing endpoints."""
+def create_edges(rel: Rel, source: Label, target: Label) -> str:
+    """``UNWIND $rows`` of ``{src, dst, props}`` creating relationships (Neo4j only, as above)."""
     return (
         f"UNWIND $rows AS r MATCH (a:{source} {{id: r.src}}) MATCH (b:{target} {{id: r.dst}}) "
-        f"CREATE (a)-[e:{rel} {{{_props(names)}}}]->(b)"
+        f"CREATE (a)-[e:{rel}]->(b) SET e = r.props"
     )
 
 

@@ -21,6 +21,7 @@ from neo4j.graph import Relationship as NeoRel
 from graph_tool.model import ENTITY_LABEL, NODE_TYPES, REL_TYPES, Label, Rel
 from graph_tool.store import cypher
 from graph_tool.store.base import (
+    ENDPOINTS,
     Edge,
     GraphStore,
     Node,
@@ -28,10 +29,17 @@ from graph_tool.store.base import (
     Row,
     StoreError,
     Subgraph,
+    batched,
     split_by_source,
 )
 
 APP_NAME = "graph-tool"
+# Creates go to the server in transactions of this many rows: on this 2-core machine
+# 100k people were written in 5.2 s in transactions of 2,000 and 6.8 s in transactions of
+# 10,000 (a large transaction's state costs more than its round trips). The loader
+# checkpoints a batch only after all of its writes, so a crash between them is resumed
+# without duplicates.
+CREATE_CHUNK = 2_000
 
 
 def schema_statements() -> list[str]:
@@ -115,10 +123,8 @@ class Neo4jStore(GraphStore):
         return {r["id"] for r in self._execute(cypher.existing_ids(label), {"ids": list(ids)}, RoutingControl.READ)}
 
     def _create_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
-        query = cypher.create_nodes(label, cypher.node_prop_names(label)).replace(
-            f"(n:{label} ", f"(n:{label}:{ENTITY_LABEL} ", 1
-        )
-        self._write(query, {"rows": rows})
+        for chunk in batched(rows, CREATE_CHUNK):
+            self._write(cypher.create_nodes(label, ENTITY_LABEL), {"rows": chunk})
 
     def _update_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
         names = sorted({k for row in rows for k in row})
@@ -134,7 +140,9 @@ class Neo4jStore(GraphStore):
         return {r["e"]["id"]: _plain_props(r["e"]) for r in rows}
 
     def _create_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
-        self._write(cypher.create_edges(*group, cypher.rel_prop_names(group[0])), {"rows": rows})
+        shaped = [{"src": r["src"], "dst": r["dst"], "props": _without(r, ENDPOINTS)} for r in rows]
+        for chunk in batched(shaped, CREATE_CHUNK):
+            self._write(cypher.create_edges(*group), {"rows": chunk})
 
     def _update_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
         names = sorted({k for row in rows for k in row})
@@ -273,6 +281,10 @@ class Neo4jStore(GraphStore):
 
     def _edge(self, raw: Any, source: str, target: str) -> Edge:
         return _to_edge(raw, source, target)
+
+
+def _without(row: Mapping[str, Any], keys: frozenset[str]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in keys}
 
 
 def _entity(query: str, var: str = "n") -> str:
