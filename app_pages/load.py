@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.common import md_text, store
+from graph_tool import resolve
 from loaders import LoadReport, SpecError, builtin_specs, load_files
 
 st.title("Load")
@@ -67,11 +68,16 @@ if (dry or real) and uploads:
         try:
             with store() as s:
                 report = load_files(s, paths, spec_name, dry_run=dry, on_batch=on_batch)
+                # New people may be a victim's records at another agency: proposed matches
+                # tie them to her, so every page masks them like her (never merged here).
+                proposed = None if dry else resolve.propose_after_load(s, report.nodes)
         except SpecError as exc:
             st.error(md_text(exc))
             st.stop()
         bar.progress(1.0, text="done")
     st.subheader("Dry run: nothing was written" if dry else "Loaded")
     show(report)
+    if proposed is not None:
+        st.info(f"Possible matches to review: {len(proposed)} (Matches page). None is merged until accepted.")
 elif dry or real:
     st.warning("Choose at least one file.")

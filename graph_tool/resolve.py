@@ -1181,6 +1181,22 @@ def propose(store: GraphStore, label: Label = Label.PERSON, threshold: float = D
     return found
 
 
+def propose_after_load(store: GraphStore, node_counts: Mapping[str, Any]) -> list[Candidate] | None:
+    """:func:`propose` for people if a load created or updated any (``None`` if it did not).
+
+    A victim's records at other agencies carry her name without her role; the proposed
+    matches tie them to her, so the UI and exports pseudonymise them like her. A load of
+    payments or calls leaves people as they were, and is not made to wait for this.
+
+    ``node_counts`` is a load report's ``nodes``: label -> counts with ``created`` and
+    ``updated``.
+    """
+    people = node_counts.get(str(Label.PERSON))
+    if people is None or not (people.created or people.updated):
+        return None
+    return propose(store, Label.PERSON)
+
+
 def decide(store: GraphStore, decision: str, candidate_id: str, analyst: str | None, reason: str) -> Candidate:
     """Accept, reject or undo ``candidate_id`` and record it in the audit log too.
 
@@ -1233,6 +1249,7 @@ __all__ = [
     "get_candidate",
     "list_candidates",
     "propose",
+    "propose_after_load",
     "reject",
     "resolvable_labels",
     "resolved_view",

@@ -82,3 +82,39 @@ def test_demo_loads_the_demo_case_and_analyses_it(tmp_path: Path) -> None:
     assert f"Possible matches to review: {proposed.group(1)} " in again.output, again.output
     listed = CliRunner().invoke(main, ["matches", "list", "--store", str(tmp_path / "demo")])
     assert listed.exit_code == 0 and listed.output.count("MC-") == int(proposed.group(1))
+
+
+def test_load_proposes_matches_only_when_people_change(tmp_path: Path) -> None:
+    """A victim's record at another agency, loaded file by file with ``graph-tool load``,
+    is tied to her by a proposed match (so every page and export masks it like her)."""
+    header = "person_id,full_name,aliases,birth_date,sex,nationality,roles,indicators,notes\n"
+    victims = tmp_path / "ngo.csv"
+    victims.write_text(header + "V-1,Tran Thi Mai,,1999-03-04,female,VN,victim,,\n", encoding="utf-8")
+    border = tmp_path / "border.csv"
+    border.write_text(header + "B-7,TRAN THI MAI,,1999-03-04,female,VN,,,\n", encoding="utf-8")
+    calls = tmp_path / "calls.csv"
+    calls.write_text(
+        "call_id,caller,callee,date,time,duration_s,kind\nC-1,+84912345678,+84987654321,2024-01-02,10:00,30,voice\n",
+        encoding="utf-8",
+    )
+    case = str(tmp_path / "case")
+    runner = CliRunner()
+
+    def load(path: Path, spec: str, *extra: str) -> str:
+        result = runner.invoke(main, ["load", str(path), "--spec", spec, "--store", case, "--no-progress", *extra])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "Possible matches to review: 0 " in load(victims, "people")
+    assert "Possible matches to review: 1 " in load(border, "people")
+    listed = runner.invoke(main, ["matches", "list", "--store", case, "--format", "json"])
+    pairs = [{c["left_id"], c["right_id"]} for c in json.loads(listed.output)]
+    assert pairs == [{"V-1", "B-7"}], listed.output
+    # Calls change no person, and a reload changes nothing: no proposal step either time.
+    assert "Possible matches" not in load(calls, "calls")
+    assert "Possible matches" not in load(border, "people")
+    assert "Possible matches" not in load(victims, "people", "--dry-run")
+    case = str(tmp_path / "quiet")
+    load(victims, "people", "--no-matches")
+    assert "Possible matches" not in load(border, "people", "--no-matches")
+    assert json.loads(runner.invoke(main, ["matches", "list", "--store", case, "--format", "json"]).output) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -64,14 +64,20 @@ def emit_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def propose_matches(store: GraphStore) -> None:
-    """Propose possible matches of people after a load and say how many (never merges).
+def propose_matches(store: GraphStore, node_counts: Mapping[str, Any] | None = None) -> None:
+    """Propose possible matches of people and say how many (never merges).
 
-    A victim's records at other agencies carry her name without her role: proposed matches
-    tie them to her, so the UI and exports pseudonymise them like her.
+    After a load (``node_counts``, the report's ``nodes``), only if it created or updated
+    people: see :func:`graph_tool.resolve.propose_after_load`.
     """
     from graph_tool import resolve
     from graph_tool.model import Label
 
-    found = resolve.propose(store, Label.PERSON)
+    if node_counts is None:
+        found = resolve.propose(store, Label.PERSON)
+    else:
+        proposed = resolve.propose_after_load(store, node_counts)
+        if proposed is None:
+            return
+        found = proposed
     click.echo(f"Possible matches to review: {len(found)} (graph-tool matches list); none is merged until accepted")

@@ -102,6 +102,7 @@ Example:
 @click.option("--batch-size", default=10_000, show_default=True, help="Rows per write batch.")
 @click.option("--resume", is_flag=True, help="Skip the batches an interrupted load of the same files committed.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--no-matches", is_flag=True, help="Do not propose possible matches of the people loaded.")
 def load_cmd(
     files: tuple[Path, ...],
     spec_name: str,
@@ -112,8 +113,12 @@ def load_cmd(
     batch_size: int,
     resume: bool,
     no_progress: bool,
+    no_matches: bool,
 ) -> None:
-    """Load files with a mapping spec; print a summary, write the report and rejected rows."""
+    """Load files with a mapping spec; print a summary, write the report and rejected rows.
+
+    If the load created or updated people, possible matches are then proposed for review
+    (never merged until accepted), as after load-case."""
     from loaders.engine import load_files
     from loaders.spec import SpecError, load_spec
 
@@ -132,6 +137,8 @@ def load_cmd(
             rejects=rejects,
             progress=_progress_wanted(no_progress),
         )
+        if not (dry_run or no_matches or report.interrupted):
+            propose_matches(s, report.nodes)
     _finish(report, report_path)
 
 
@@ -179,8 +186,8 @@ def load_case_cmd(
             )
         for w in report.warnings:
             click.echo(w, err=True)
-        if not (dry_run or no_matches):
-            propose_matches(s)
+        if not (dry_run or no_matches or report.interrupted):
+            propose_matches(s, report.nodes)
     _finish(report, report_path)
 
 

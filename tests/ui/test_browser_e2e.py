@@ -406,6 +406,47 @@ def test_saved_query_runs_from_its_form(demo_app: str, open_tab: Any) -> None:
     assert tab.errors == [] and tab.dialogs == []
 
 
+@pytest.fixture
+def empty_app(tmp_path: Path) -> Iterator[str]:
+    """The app on a new, empty case folder."""
+    yield from _start_app(tmp_path / "case", tmp_path)
+
+
+def test_load_page_masks_a_victims_record_from_another_agency(empty_app: str, open_tab: Any) -> None:
+    """An NGO's file names a victim; the border agency's file has her as a plain traveller.
+    Loaded through the Load page, the traveller is proposed as her possible match and is
+    pseudonymised on Search like her, though nothing is merged."""
+    tab = open_tab(empty_app, block=True)
+    page = tab.page
+    header = "person_id,full_name,aliases,birth_date,sex,nationality,roles,indicators,notes\n"
+    files = [
+        {
+            "name": "ngo.csv",
+            "mimeType": "text/csv",
+            "buffer": (header + "V-1,Tran Thi Mai,,1999-03-04,female,VN,victim,,\n").encode(),
+        },
+        {
+            "name": "border.csv",
+            "mimeType": "text/csv",
+            "buffer": (header + "B-7,TRAN THI MAI,,1999-03-04,female,VN,,,\n").encode(),
+        },
+    ]
+    go(page, "Load")
+    form = page.get_by_test_id("stForm").filter(has_text="Mapping spec")
+    form.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=files)
+    form.get_by_test_id("stFileChipName").nth(1).wait_for(timeout=WAIT_MS)
+    choose(form, page, "Mapping spec", "people")
+    form.get_by_role("button", name="Load", exact=True).click()
+    page.locator("h3").filter(has_text=re.compile("^Loaded$")).wait_for(timeout=WAIT_MS)
+    idle(page)
+    assert "Possible matches to review: 1" in page.get_by_test_id("stAlert").last.inner_text()
+    heading = search(page, "B-7")
+    assert heading.inner_text().endswith(f"— {Label.PERSON} B-7")
+    shown = [heading.inner_text(), *cells(page)]
+    assert not [t for t in shown if "mai" in t.lower()], shown
+    tab.assert_clean()
+
+
 def test_no_request_leaves_the_machine(demo_app: str, open_tab: Any) -> None:
     """Search, rings and a saved query with every other host refused: none is attempted."""
     tab = open_tab(demo_app, block=True)
