@@ -344,3 +344,46 @@ def test_matches_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         ("merge", "analyst.env", "undone"),
         ("merge", "j.doe", "rejected"),
     ]
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.6, 0.75, 0.9])
+def test_the_quick_name_test_drops_only_pairs_that_cannot_reach_the_threshold(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch, threshold: float
+) -> None:
+    """Skipping pairs whose names are too far apart proposes exactly what comparing every
+    pair proposes, at low and high thresholds, on a case crowded with shared birth dates."""
+    import random
+
+    rng = random.Random(3)
+    first = ("Lan", "Mai", "Hoa", "Thu", "Minh", "Anna", "Wei")
+    last = ("Nguyen", "Tran", "Le", "Pham", "Wang", "Li")
+    records = [
+        person(
+            f"P-{i:03d}",
+            **{
+                k: v
+                for k, v in {
+                    "name": f"{rng.choice(last)} {rng.choice(('Thi', 'Van', ''))} {rng.choice(first)}".strip()
+                    if i % 17
+                    else None,
+                    "aliases": [f"{rng.choice(first)} {rng.choice(last)}"] if i % 5 == 0 else None,
+                    "birth_date": rng.choice(("1990-05-01", "1990-01-05", "1991-05-01", "1990", "1990-05")),
+                    "nationality": rng.choice(("VN", "CN", None)),
+                    "sex": rng.choice(("female", "male", None)),
+                }.items()
+                if v is not None
+            },
+        )
+        for i in range(120)
+    ]
+    store.upsert_nodes(records)
+
+    def proposed() -> list[dict[str, Any]]:
+        found = resolve.find_candidates(store, Label.PERSON, threshold)
+        return [c.as_dict() for c in found]
+
+    quick = proposed()
+    store.delete_nodes(Label.CANDIDATE, [c["id"] for c in quick])
+    monkeypatch.setattr(resolve, "_names_could_reach", lambda *args: True)
+    assert proposed() == quick
+    assert quick, "the case proposes something at this threshold"
