@@ -639,6 +639,17 @@ def _pairs_among(ids: Iterable[str]) -> Iterable[tuple[str, str]]:
             yield a, b
 
 
+def _name_similarity_needed(threshold: float, date_points: float, weights: Weights) -> float:
+    """Least name similarity with which a pair can reach ``threshold`` when its birth dates
+    add ``date_points`` and its nationality and sex agree (no shared identifier)."""
+    if threshold <= 0.0:
+        return 0.0
+    p = min(threshold, 1.0 - 1e-9)
+    others = max(weights.nationality_equal, 0.0) + max(weights.sex_equal, 0.0) + date_points
+    need = math.log(p / (1.0 - p)) - weights.prior - others
+    return weights.name_pivot + need / weights.name_slope
+
+
 def _name_only_floor(threshold: float, weights: Weights = DEFAULT_WEIGHTS) -> float:
     """Least name similarity with which a pair that shares only similar names can reach ``threshold``.
 
@@ -650,35 +661,20 @@ def _name_only_floor(threshold: float, weights: Weights = DEFAULT_WEIGHTS) -> fl
     >>> _name_only_floor(0.0)
     0.0
     """
-    if threshold <= 0.0:
-        return 0.0
-    p = min(threshold, 1.0 - 1e-9)
-    others = (
-        weights.nationality_equal
-        + max(weights.sex_equal, 0.0)
-        + max(weights.date_equal_month, weights.date_swapped, weights.date_equal_year, 0.0)
-    )
-    need = math.log(p / (1.0 - p)) - weights.prior - others
-    return weights.name_pivot + need / weights.name_slope
+    partial = max(weights.date_equal_month, weights.date_swapped, weights.date_equal_year, 0.0)
+    return _name_similarity_needed(threshold, partial, weights)
 
 
 def _least_name_similarity(threshold: float, weights: Weights = DEFAULT_WEIGHTS) -> float:
     """Least name similarity with which a pair without shared identifiers can reach ``threshold``,
-    however well its birth date, nationality and sex agree (above 1.0: none can).
+    however well its birth date, nationality and sex agree.
 
     >>> round(_least_name_similarity(0.75), 3)
     0.82
     >>> _least_name_similarity(0.0)
     0.0
     """
-    if threshold <= 0.0:
-        return 0.0
-    p = min(threshold, 1.0 - 1e-9)
-    best_others = weights.date_equal + max(weights.nationality_equal, 0.0) + max(weights.sex_equal, 0.0)
-    need = math.log(p / (1.0 - p)) - weights.prior - best_others
-    if need > weights.name_max:
-        return math.inf
-    return weights.name_pivot + need / weights.name_slope
+    return _name_similarity_needed(threshold, max(weights.date_equal, 0.0), weights)
 
 
 def _names_could_reach(left: Sequence[str], right: Sequence[str], least: float, weights: Weights) -> bool:
