@@ -9,7 +9,12 @@ run's own:
 * ``COPY FROM/embedded``: LadybugDB's ``COPY Person(...) FROM (LOAD FROM file RETURN ...)``;
 * ``loader/neo4j``: the loader into the project's Neo4j server (the database is cleared);
 * ``LOAD CSV/neo4j``: ``LOAD CSV ... CALL { MERGE ... } IN TRANSACTIONS OF 10000 ROWS``
-  from the server's import folder.
+  from the server's import folder;
+* ``writes only``: the nodes the loader created (captured once, with their provenance,
+  name keys and timestamps: more columns than the file has), written again through the
+  store's own create path in the loader's batches, with nothing else to do. It is the
+  floor under the loader's time that writing those nodes sets, whatever the Python side
+  costs.
 
 The loader runs also say where the time went: the store's writes, which run on a writer
 thread while the next batch is read and mapped (:meth:`GraphStore.pipelined_writes`), and
@@ -91,7 +96,7 @@ def _autocommit(store: Any, query: str) -> None:
 
 
 def _clear_neo4j(store: Any) -> None:
-    _autocommit(store, "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    _autocommit(store, "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
 
 
 class _Timer:
@@ -112,8 +117,49 @@ class _Timer:
             setattr(store, name, timed)
 
 
+def capture_created(path: Path, case: Path, batch: int) -> Path:
+    """Load ``path`` into a scratch embedded case, saving the Person rows it creates as Parquet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from loaders.engine import load_files
+
+    store = _open("embedded", case, loading=True)
+    out = case.with_suffix(".created.parquet")
+    writer: Any = None
+    original = store._create_nodes
+
+    def create(label: Any, rows: list[dict[str, Any]]) -> None:
+        nonlocal writer
+        if label == Label.PERSON:
+            table = pa.Table.from_pylist(rows)
+            writer = writer or pq.ParquetWriter(out, table.schema)
+            writer.write_table(table.cast(writer.schema))
+        original(label, rows)
+
+    store._create_nodes = create
+    load_files(store, [path], "people", batch_size=batch)
+    writer.close()
+    store.close()
+    shutil.rmtree(case, ignore_errors=True)
+    return out
+
+
+def writes_only(store: Any, created: Path, batch: int) -> int:
+    """Create the captured rows through the store's create path, ``batch`` rows at a time."""
+    import pyarrow.parquet as pq
+
+    rows = 0
+    for part in pq.ParquetFile(created).iter_batches(batch_size=batch):
+        chunk = [{k: v for k, v in r.items() if v is not None} for r in part.to_pylist()]
+        store._create_nodes(Label.PERSON, chunk)
+        rows += len(chunk)
+    return rows
+
+
 def child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[str, Any]:
-    store = _open(kind, case, loading=method == "loader")
+    created = capture_created(path, case, batch) if method == "writes" else None
+    store = _open(kind, case, loading=method in ("loader", "writes"))
     if kind == "neo4j":
         _clear_neo4j(store)
     store.create_schema()
@@ -127,6 +173,8 @@ def child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[st
         out["rows"] = report.rows_loaded
         out["rejected"] = report.rows_rejected
         out["phases"] = {k: round(v, 2) for k, v in timer.seconds.items()}
+    elif created is not None:
+        out["rows"] = writes_only(store, created, batch)
     elif kind == "embedded":
         query = (
             "COPY Person(id, name, birth_date, sex, nationality, roles, indicators, notes) FROM "
@@ -140,7 +188,7 @@ def child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[st
         target = instance_dir() / "import" / path.name
         shutil.copyfile(path, target)
         query = (
-            f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS r CALL {{ WITH r "
+            f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS r CALL (r) {{ "
             "MERGE (n:Person {id: r.person_id}) SET n:Entity, n.name = r.full_name, "
             "n.birth_date = r.birth_date, n.sex = r.sex, n.nationality = r.nationality, "
             "n.roles = split(r.roles, ';'), "
@@ -154,6 +202,8 @@ def child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[st
     out["seconds"] = round(time.perf_counter() - start, 2)
     out["persons"] = store.counts()[Label.PERSON]
     out["rows"] = out.get("rows", out["persons"])
+    if created is not None:
+        created.unlink()
     if kind == "neo4j":
         _clear_neo4j(store)
     store.close()
@@ -182,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--skip-neo4j", action="store_true")
     parser.add_argument("--skip-embedded", action="store_true")
-    parser.add_argument("--only", choices=("loader", "bulk"), help="run only the loader, or only the bulk imports")
+    parser.add_argument(
+        "--only", choices=("loader", "bulk", "writes"), help="run only the loader, the bulk imports or the writes"
+    )
     parser.add_argument("--child", nargs=5, metavar=("METHOD", "KIND", "FILE", "CASE", "BATCH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -190,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(method, kind, Path(file), Path(case), int(batch))))
         return 0
     kinds = [k for k in ("embedded", "neo4j") if not getattr(args, f"skip_{k}")]
-    methods = [m for m in ("loader", "bulk") if args.only in (None, m)]
+    methods = [m for m in ("loader", "bulk", "writes") if args.only in (None, m)]
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         for n in args.rows:
             path = Path(tmp) / f"people_{n}.csv"
@@ -200,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'method':<22}{'seconds':>9}{'rows/s':>10}{'peak MiB':>10}  notes")
             for kind in kinds:
                 for method in methods:
-                    label = f"{'loader' if method == 'loader' else 'COPY FROM' if kind == 'embedded' else 'LOAD CSV'}"
+                    bulk = "COPY FROM" if kind == "embedded" else "LOAD CSV"
+                    label = {"loader": "loader", "bulk": bulk, "writes": "writes only"}[method]
                     r = run_child(method, kind, path, Path(tmp) / f"case-{kind}-{method}-{n}", args.batch)
                     if "error" in r:
                         print(f"{label + '/' + kind:<22} error: {r['error']}")
