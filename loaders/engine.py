@@ -38,13 +38,13 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from graph_tool.model import Label, PropType, Rel
-from graph_tool.store.base import EdgeRecord, GraphStore, NodeRecord, StoreError
+from graph_tool.store.base import EdgeRecord, GraphStore, NodeRecord, StoreError, node_prop_types, rel_prop_types
 from loaders.dryrun import DryRunStore
 from loaders.formats import FtmMapper, NodesEdgesMapper
 from loaders.mapping import Mapped, RowError, SpecMapper
@@ -66,6 +66,8 @@ class RowMapper(Protocol):
     def check_columns(self, info: FileInfo) -> list[str]: ...
 
     def map(self, row: Row) -> Mapped | None: ...
+
+    def map_batch(self, rows: Sequence[Row]) -> list[Mapped | RowError | None]: ...
 
 
 class LoadInterrupted(Exception):
@@ -99,6 +101,8 @@ def source_id(spec: Spec, path: Path) -> str:
 
 _BITS = 21  # per property: 1 presence bit and a 20-bit hash of the value
 _MASK = (1 << 20) - 1
+_PRESENT = 1 << 20
+_ENTRY = (1 << _BITS) - 1
 
 
 _ROW_BITS = 64  # the low bits of an entry: the row that first gave the id (file << 32 | row)
@@ -118,7 +122,8 @@ class Tracker:
 
     def __init__(self) -> None:
         self.seen: dict[int, int] = {}
-        self.index: dict[tuple[str, str], int] = {}
+        # Per kind (label or type): each scalar property's bit offset; None for a list.
+        self.slots: dict[str, dict[str, int | None]] = {}
         self.files: list[str] = []
 
     def file_code(self, name: str) -> int:
@@ -131,33 +136,55 @@ class Tracker:
     def __contains__(self, key: str) -> bool:
         return hash(key) in self.seen
 
+    @staticmethod
+    def _slot(slots: dict[str, int | None], name: str, types: dict[str, PropType]) -> int | None:
+        """The bit offset of a property of a kind, given in the order properties are first seen."""
+        if types.get(name) is PropType.STRING_LIST:
+            slots[name] = None
+            return None
+        slot = slots[name] = sum(1 for v in slots.values() if v is not None) * _BITS
+        return slot
+
     def check(
-        self, kind: str, key: str, props: dict[str, Any], types: dict[str, PropType], code: int
-    ) -> tuple[dict[str, Any], list[str], int]:
-        """Props with conflicting values removed, the conflicting names, the first row."""
+        self, kind: str, key: str, props: Mapping[str, Any], types: dict[str, PropType], code: int
+    ) -> tuple[Mapping[str, Any], list[str], int]:
+        """Props with conflicting values removed, the conflicting names, the first row.
+
+        ``props`` is never changed: a new dict is returned when something is removed.
+        """
         hkey = hash(key)
         entry = self.seen.get(hkey)
-        packed, first = (0, code) if entry is None else (entry >> _ROW_BITS, entry & _ROW_MASK)
-        kept = props
+        slots = self.slots.get(kind)
+        if slots is None:
+            slots = self.slots[kind] = {}
+        if entry is None:  # a new id (most of a load): record its values, nothing to compare
+            packed = 0
+            for name, value in props.items():
+                if value is None:
+                    continue
+                shift = slots[name] if name in slots else self._slot(slots, name, types)
+                if shift is not None:
+                    packed |= ((hash(value) & _MASK) | _PRESENT) << shift
+            self.seen[hkey] = packed << _ROW_BITS | code
+            return props, [], code
+        packed, first = entry >> _ROW_BITS, entry & _ROW_MASK
         conflicts: list[str] = []
         for name, value in props.items():
-            if types.get(name) is PropType.STRING_LIST or value is None:
+            if value is None:
                 continue
-            slot = self.index.get((kind, name))
-            if slot is None:
-                slot = self.index[(kind, name)] = sum(1 for k in self.index if k[0] == kind)
-            shift = slot * _BITS
-            h = (hash(value) & _MASK) | (1 << 20)
-            old = (packed >> shift) & ((1 << _BITS) - 1)
+            shift = slots[name] if name in slots else self._slot(slots, name, types)
+            if shift is None:
+                continue
+            h = (hash(value) & _MASK) | _PRESENT
+            old = (packed >> shift) & _ENTRY
             if not old:
                 packed |= h << shift
             elif old != h:
-                if kept is props:
-                    kept = dict(props)
-                kept.pop(name, None)
                 conflicts.append(name)
         self.seen[hkey] = packed << _ROW_BITS | first
-        return kept, conflicts, first
+        if conflicts:
+            return {k: v for k, v in props.items() if k not in conflicts}, conflicts, first
+        return props, conflicts, first
 
 
 # --- checkpoints ------------------------------------------------------------------------
@@ -288,40 +315,23 @@ class _FileLoad:
                 fr.warn(f"{fr.file}: an earlier load stopped after batch {done}; loading all of it again")
         try:
             self.mapper.start_file(self.source, self.path)
-            batch: list[tuple[Row, Mapped]] = []
-            count = 0
+            buffer: list[Row] = []  # rows read, mapped a batch at a time
             checked = False
-            last_row = 0
             for row in rows:
                 if not checked:
                     for w in self.mapper.check_columns(info):
                         fr.warn(w)
                     checked = True
                 fr.rows_read += 1
-                count += 1
-                last_row = row.row
-                if row.error is not None:
-                    self.reject(row, *row.error)
-                else:
-                    try:
-                        mapped = self.mapper.map(row)
-                    except RowError as exc:
-                        self.reject(row, exc.field, exc.reason)
-                    else:
-                        if mapped is None:
-                            fr.rows_skipped += 1
-                        else:
-                            for w in mapped.warnings:
-                                fr.warn(f"{row.ref}:{w}")
-                            batch.append((row, mapped))
-                if count >= self.batch_size:
-                    self._batch(batch, fr.batches < skip, checkpoint, last_row)
-                    batch, count = [], 0
+                buffer.append(row)
+                if len(buffer) >= self.batch_size:
+                    self._batch(self._map(buffer), fr.batches < skip, checkpoint, row.row)
+                    buffer = []
             if not checked:
                 for w in self.mapper.check_columns(info):
                     fr.warn(w)
-            if count or batch:
-                self._batch(batch, fr.batches < skip, checkpoint, last_row)
+            if buffer:
+                self._batch(self._map(buffer), fr.batches < skip, checkpoint, buffer[-1].row)
             self._settle()
             self._finish_deferred()
             self._write_source(info)
@@ -341,6 +351,28 @@ class _FileLoad:
         return fr
 
     # -- batches ------------------------------------------------------------------------
+    def _map(self, rows: list[Row]) -> list[tuple[Row, Mapped]]:
+        """Map a batch of rows; reject, in row order, those that cannot be read or mapped."""
+        fr = self.fr
+        results = iter(self.mapper.map_batch([row for row in rows if row.error is None]))
+        batch: list[tuple[Row, Mapped]] = []
+        for row in rows:
+            if row.error is not None:
+                self.reject(row, *row.error)
+                continue
+            mapped = next(results)
+            if mapped is None:
+                fr.rows_skipped += 1
+            elif isinstance(mapped, RowError):
+                self.reject(row, mapped.field, mapped.reason)
+            else:
+                if mapped.warnings:
+                    ref = row.ref
+                    for w in mapped.warnings:
+                        fr.warn(f"{ref}:{w}")
+                batch.append((row, mapped))
+        return batch
+
     def _batch(self, batch: list[tuple[Row, Mapped]], skip: bool, checkpoint: Path | None, last_row: int) -> None:
         """Plan and queue one batch's writes; it is accounted for once they are done.
 
@@ -368,12 +400,15 @@ class _FileLoad:
         accepted, failed, skip, checkpoint, last_row = self.unsettled
         self.unsettled = None
         fr = self.fr
-        pending = {id(p.row) for p in self.deferred}
-        for row, _ in accepted:
-            if row.ref in failed:
-                self.reject(row, *failed[row.ref])
-            elif id(row) not in pending:
-                fr.rows_loaded += 1
+        if not failed and not self.deferred:  # the usual case: every row of the batch is loaded
+            fr.rows_loaded += len(accepted)
+        else:
+            pending = {id(p.row) for p in self.deferred}
+            for row, _ in accepted:
+                if row.ref in failed:
+                    self.reject(row, *failed[row.ref])
+                elif id(row) not in pending:
+                    fr.rows_loaded += 1
         if self.write and not skip and checkpoint is not None and self.checkpoints is not None:
             self.checkpoints.save(checkpoint, self.source, fr.batches, last_row)
         if self.tick is not None:
@@ -436,32 +471,40 @@ class _FileLoad:
         for row, m in accepted:
             code = self.code | row.row
             for n in m.nodes:
-                label = Label(n.label)
+                label = n.label if n.label.__class__ is Label else Label(n.label)
                 types = _node_types(label)
-                props, conflicts, first = tracker.check(label, _node_key(label, n.id), dict(n.props), types, code)
-                conflicts = [c for c in conflicts if (label, c) not in _VARIANTS]
+                props, conflicts, first = tracker.check(label, _node_key(label, n.id), n.props, types, code)
+                if conflicts:
+                    conflicts = [c for c in conflicts if (label, c) not in _VARIANTS]
                 if conflicts:
                     self.fr.warn(
                         f"{row.ref}: conflict: {label} {n.id}: {', '.join(conflicts)} differ from "
                         f"{tracker.where(first)}; the first value is kept"
                     )
-                group = nodes.setdefault(label, {})
+                group = nodes.get(label)
+                if group is None:
+                    group = nodes[label] = {}
                 prev = group.get(n.id)
-                merged = props if prev is None else _merge(dict(prev.props), props, types)
+                if prev is None and props is n.props and n.label is label:
+                    group[n.id] = n  # the record as mapped: nothing to merge or remove
+                    continue
+                merged = dict(props) if prev is None else _merge(dict(prev.props), props, types)
                 group[n.id] = NodeRecord(label, n.id, merged, n.source, prev.source_ref if prev else n.source_ref)
             for e in m.edges:
-                rel = Rel(e.type)
+                rel = e.type if e.type.__class__ is Rel else Rel(e.type)
                 types = _rel_types(rel)
                 eid = e.id
-                props, conflicts, first = tracker.check(rel, eid, dict(e.props), types, code)
+                props, conflicts, first = tracker.check(rel, eid, e.props, types, code)
                 if conflicts:
                     self.fr.warn(
                         f"{row.ref}: conflict: {rel} {e.source_id} -> {e.target_id}: {', '.join(conflicts)} differ "
                         f"from {tracker.where(first)}; the first value is kept"
                     )
-                group_e = edges.setdefault(rel, {})
+                group_e = edges.get(rel)
+                if group_e is None:
+                    group_e = edges[rel] = {}
                 prev_e = group_e.get(eid)
-                merged = props if prev_e is None else _merge(dict(prev_e.props), props, types)
+                merged = dict(props) if prev_e is None else _merge(dict(prev_e.props), props, types)
                 group_e[eid] = EdgeRecord(
                     rel,
                     e.source_label,
@@ -543,8 +586,14 @@ class _FileLoad:
         self.fr.count_nodes(Label.SOURCE, res.created, res.updated, res.unchanged)
 
 
+_KEY_PREFIXES: dict[str, str] = {}
+
+
 def _node_key(label: Label | str, node_id: str) -> str:
-    return f"{label}\x1f{node_id}"
+    prefix = _KEY_PREFIXES.get(label)
+    if prefix is None:  # formatting the label each time costs more than the rest
+        prefix = _KEY_PREFIXES[label] = f"{label}\x1f"
+    return prefix + node_id
 
 
 # Properties that legitimately differ between records of one id: the first value is kept
@@ -555,8 +604,6 @@ _TYPES_CACHE: dict[str, dict[str, PropType]] = {}
 
 
 def _node_types(label: Label) -> dict[str, PropType]:
-    from graph_tool.store.base import node_prop_types
-
     found = _TYPES_CACHE.get(label)
     if found is None:
         found = _TYPES_CACHE[label] = node_prop_types(label)
@@ -564,15 +611,13 @@ def _node_types(label: Label) -> dict[str, PropType]:
 
 
 def _rel_types(rel: Rel) -> dict[str, PropType]:
-    from graph_tool.store.base import rel_prop_types
-
     found = _TYPES_CACHE.get(rel)
     if found is None:
         found = _TYPES_CACHE[rel] = rel_prop_types(rel)
     return found
 
 
-def _merge(current: dict[str, Any], new: dict[str, Any], types: dict[str, PropType]) -> dict[str, Any]:
+def _merge(current: dict[str, Any], new: Mapping[str, Any], types: dict[str, PropType]) -> dict[str, Any]:
     """Merge two records of one id in a batch: fill empty properties, accumulate lists."""
     for name, value in new.items():
         if value is None or value == "" or value == []:

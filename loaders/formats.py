@@ -42,6 +42,7 @@ files between one pair stay apart.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,7 @@ from loaders.mapping import (
     check_sizes,
     file_stem,
     make_id,
+    map_each,
     short,
     text,
 )
@@ -134,6 +136,9 @@ class FtmMapper:
             label = ftm_label(schema)
             if label is not None:
                 self.labels[str(row.values["id"])] = label
+
+    def map_batch(self, rows: Sequence[Row]) -> list[Mapped | RowError | None]:
+        return map_each(self.map, rows)
 
     def map(self, row: Row) -> Mapped | None:
         check_sizes(_flat_strings(row.values), self.spec.max_field_chars)
@@ -459,6 +464,9 @@ class NodesEdgesMapper:
         self.prefix = self._prefix(path)
         self.stem = file_stem(path.name)
         self.key = self.opts.edge_key.format(stem=self.stem, dir=path.resolve().parent.name)
+
+    def map_batch(self, rows: Sequence[Row]) -> list[Mapped | RowError | None]:
+        return map_each(self.map, rows)
 
     def map(self, row: Row) -> Mapped | None:
         check_sizes(row, self.spec.max_field_chars)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -244,6 +244,15 @@ class _Ctx:
 
 _MEMO_LIMIT = 50_000  # distinct cell texts remembered per property
 
+# In a column of outcomes: this row's cell must be computed row by row (it fails, warns or
+# flags something, or is not text), so that its errors and warnings come out as before.
+# An outcome like the others, whose value is a marker no cell can produce.
+_UNDECIDED: Any = object()
+_SLOW = (_UNDECIDED, None, None)
+
+# What a cell text alone decides: the value, side properties (or None), key forms (or None).
+_Outcome = tuple[Any, dict[str, Any] | None, dict[str, str] | None]
+
 _IMPLICIT = {PropType.DATE: "date", PropType.INT: "int", PropType.FLOAT: "float", PropType.BOOL: "bool"}
 
 
@@ -274,6 +283,62 @@ class PropPlan:
         self.memo: dict[str, tuple[Any, dict[str, Any], dict[str, str]]] | None = (
             {} if self.normaliser != "mrz" and not (self.normaliser == "phone" and pm.default_region_column) else None
         )
+        # A whole batch's column at once (see column()): a stored column whose result
+        # depends on the cell text alone.
+        self.batchable = self.stored and self.memo is not None
+        # A single name or date with nothing else to apply: its normaliser alone gives the
+        # outcome (names are mostly distinct, so this runs for nearly every row).
+        self.direct = (
+            self.normaliser in ("name", "date")
+            and pm.split is None
+            and pm.map is None
+            and not self.choices
+            and ptype is not PropType.STRING_LIST
+        )
+        self.outcomes: dict[str | None, _Outcome] = {}
+
+    def column(self, rows: Sequence[Row]) -> list[Any]:
+        """Each row's outcome (see ``_Outcome``), or ``_SLOW`` where :meth:`compute` must run.
+
+        Only for a ``batchable`` plan. Each distinct cell text is normalised once per
+        batch (and remembered across batches, up to ``_MEMO_LIMIT`` texts).
+        """
+        assert self.pm.column is not None
+        column = self.pm.column
+        cells = [row.values.get(column) for row in rows]
+        cache = self.outcomes
+        new = {c for c in cells if (c is None or c.__class__ is str) and c not in cache}
+        fresh = {c: self._outcome(c) for c in new}
+        if len(cache) < _MEMO_LIMIT:
+            cache.update(fresh)
+        return [(cache.get(c) or fresh[c]) if c is None or c.__class__ is str else _SLOW for c in cells]
+
+    def _outcome(self, cell: str | None) -> Any:
+        """What :meth:`compute` gives for a cell text, when nothing else about the row matters."""
+        value = (cell.strip() or None) if cell is not None else None
+        if self.plain and value is not None:
+            return (value, None, None)
+        if self.direct and value is not None:
+            return self._direct(value)
+        ctx = _Ctx()
+        try:
+            result = self._compute(value, None, ctx)
+        except RowError:
+            return _SLOW
+        if ctx.warnings or ctx.attrs or ctx.mrz is not None:
+            return _SLOW
+        return (result, ctx.side or None, ctx.keys or None)
+
+    def _direct(self, value: str) -> Any:
+        """:meth:`_outcome` of a ``direct`` plan: what :meth:`_compute` gives, without its layers."""
+        try:
+            if self.normaliser == "date":
+                return (_date(value, self.formats, self.pm.dayfirst), None, None)
+            tidy = nz.normalise_name(value)
+        except (ValueError, TypeError):
+            return _SLOW  # the row-by-row path reports it as its spec says
+        side = {"name_key": nz.tidy_name_key(tidy)} if self.name == "name" else None
+        return (tidy or None, side, None)
 
     def raw(self, row: Row) -> Any:
         pm = self.pm
@@ -325,7 +390,7 @@ class PropPlan:
             memo[value] = (result.copy() if result.__class__ is list else result, side, keys)
         return result
 
-    def _compute(self, value: Any, row: Row, ctx: _Ctx) -> Any:
+    def _compute(self, value: Any, row: Row | None, ctx: _Ctx) -> Any:
         pm = self.pm
         if value is None:
             value = pm.default
@@ -370,7 +435,7 @@ class PropPlan:
             return "; ".join(str(v) for v in out)
         raise RowError(self.field, f"{len(out)} values for the single-valued property {self.name}")
 
-    def _normalise(self, item: str, row: Row, ctx: _Ctx) -> Any:
+    def _normalise(self, item: str, row: Row | None, ctx: _Ctx) -> Any:
         kind = self.normaliser
         if kind is None or kind == "text":
             return item
@@ -387,7 +452,7 @@ class PropPlan:
             ctx.warnings.append(f"{self.field}: {kind}: {exc}; kept as written")
             return item if self.ptype in (PropType.STRING, PropType.DATE, PropType.STRING_LIST) else None
 
-    def _apply(self, kind: str, item: str, row: Row, ctx: _Ctx) -> Any:
+    def _apply(self, kind: str, item: str, row: Row | None, ctx: _Ctx) -> Any:
         if kind == "date":
             return _date(item, self.formats, self.pm.dayfirst)
         if kind == "country":
@@ -402,6 +467,7 @@ class PropPlan:
         if kind == "phone":
             region = self.pm.default_region
             if self.pm.default_region_column:
+                assert row is not None  # such a plan is never batchable: its row is always given
                 region = _region(text(cell(row, self.pm.default_region_column)) or "") or region
             result = _phone(item, region.upper() if region else None)
             ctx.keys[self.name] = result.key
@@ -453,6 +519,29 @@ def _when(conditions: list[Where], row: Row) -> bool:
     return all(w.test(cell(row, w.column)) for w in conditions)
 
 
+# A node a row makes: label, id, properties, warnings, and whether the row only refers to it.
+_Made = tuple[Label, str, dict[str, Any], Sequence[str], bool]
+
+
+def _merged(dicts: list[Any]) -> dict[str, Any]:
+    """The non-empty dicts merged in order (later values win, as in one row's context)."""
+    found = [d for d in dicts if d]
+    if len(found) == 1:
+        return found[0]
+    out: dict[str, Any] = {}
+    for d in found:
+        out.update(d)
+    return out
+
+
+def _attempt(make: Callable[[Row, str], _Made | None], row: Row, source: str) -> _Made | RowError | None:
+    """``make(row, source)``, with the RowError it raises returned instead."""
+    try:
+        return make(row, source)
+    except RowError as exc:
+        return exc.with_traceback(None)
+
+
 class NodePlan:
     """How one node of a row is made."""
 
@@ -483,11 +572,12 @@ class NodePlan:
             return rule.default
         raise RowError(column, f"cannot tell the label from {short(value)}")
 
-    def make(self, row: Row, source: str) -> tuple[Label, str, dict[str, Any], list[str], bool] | None:
+    def make(self, row: Row, source: str) -> _Made | None:
         """``(label, id, props, warnings, is_ref)``, or None when an optional node is absent."""
         nm = self.nm
         if nm.when and not _when(nm.when, row):
             return None
+        raw_id = None
         if nm.id_column is not None:
             raw_id = text(cell(row, nm.id_column))
             if raw_id is None:
@@ -505,38 +595,103 @@ class NodePlan:
             value = plan.compute(row, ctx)
             if value is not None:
                 props[name] = value
-        declared = self.declared[label]
-        for name, value in ctx.side.items():
-            if name in declared and name not in props and value is not None:
-                props[name] = value
-        if nm.id_column is not None:
-            node_id = nm.id_prefix + str(raw_id)
-        else:
-            parts = []
-            missing = []
-            for k in nm.key or []:
-                if k in ctx.keys:
-                    part: str | None = ctx.keys[k]
-                elif k in props:
-                    part = _key_form(props[k])
-                else:
-                    part = text(cell(row, k))
-                if not part:
-                    missing.append(k)
-                    part = ""
-                parts.append(part)
-            if len(missing) == len(parts) or (missing and not nm.partial_key):
-                if nm.optional and len(missing) == len(parts):
-                    return None
-                fields = ", ".join(self._field_of(k) for k in missing)
-                raise RowError(self._field_of(missing[0]), f"empty key ({fields}): the node needs it for its id")
-            node_id = nm.id_prefix + make_id(label, parts)
+        self._add_side(label, props, ctx.side)
+        node_id = self._node_id(label, row, raw_id, props, ctx.keys)
+        if node_id is None:
+            return None
         if ctx.mrz is not None:
             _cross_check(ctx, props)
-        if ctx.attrs and "attrs" in declared:
+        if ctx.attrs and "attrs" in self.declared[label]:
             base = json.loads(props["attrs"]) if isinstance(props.get("attrs"), str) else {}
             props["attrs"] = json.dumps({**base, **ctx.attrs}, ensure_ascii=False, sort_keys=True)
         return label, node_id, props, ctx.warnings, nm.ref
+
+    def make_batch(self, rows: Sequence[Row], source: str) -> list[_Made | RowError | None]:
+        """What :meth:`make` gives for each row (the RowError where it raises), a column at a time.
+
+        A row whose every cell is decided by its text alone is assembled from the columns'
+        outcomes; any other row (an error, a warning, a flag) goes through :meth:`make`.
+        """
+        nm = self.nm
+        label = nm.label
+        if label is None or nm.optional or not all(p.batchable for p in self.plans[label].values()):
+            return [_attempt(self.make, row, source) for row in rows]
+        plans = self.plans[label]
+        names = list(plans)
+        outcomes = [plan.column(rows) for plan in plans.values()]
+        values = [[o[0].copy() if o[0].__class__ is list else o[0] for o in col] for col in outcomes]
+        sides = [[o[1] for o in col] for col in outcomes if any(o[1] for o in col)]
+        keys = [[o[2] for o in col] for col in outcomes if any(o[2] for o in col)]
+        id_column, id_prefix, is_ref, when = nm.id_column, nm.id_prefix, nm.ref, nm.when
+        out: list[_Made | RowError | None] = []
+        by_row = zip(*values, strict=True) if values else iter([()] * len(rows))  # each row's values
+        # (Python 3.11 makes a comprehension a call: the per-row work below uses plain loops.)
+        for i, (row, vals) in enumerate(zip(rows, by_row, strict=True)):
+            if when and not _when(when, row):
+                out.append(None)
+                continue
+            raw_id = text(cell(row, id_column)) if id_column is not None else None
+            if raw_id is None and id_column is not None:
+                out.append(_attempt(self.make, row, source))  # make() rejects it
+                continue
+            props: dict[str, Any] = {}
+            for name, value in zip(names, vals, strict=True):
+                if value is not None:
+                    if value is _UNDECIDED:
+                        break
+                    props[name] = value
+            else:
+                if sides:
+                    side = sides[0][i] if len(sides) == 1 else _merged([side[i] for side in sides])
+                    if side:
+                        self._add_side(label, props, side)
+                if raw_id is not None:
+                    out.append((label, id_prefix + raw_id, props, (), is_ref))
+                    continue
+                try:
+                    node_id = self._node_id(label, row, raw_id, props, _merged([key[i] for key in keys]))
+                except RowError as exc:
+                    out.append(exc.with_traceback(None))
+                    continue
+                assert node_id is not None  # only an optional node may lack its key
+                out.append((label, node_id, props, (), is_ref))
+                continue
+            out.append(_attempt(self.make, row, source))  # its errors and warnings, as ever
+        return out
+
+    def _add_side(self, label: Label, props: dict[str, Any], side: Mapping[str, Any]) -> None:
+        """Side properties a normaliser learnt (a name's key, a phone's parts) not set otherwise."""
+        declared = self.declared[label]
+        for name, value in side.items():
+            if name in declared and name not in props and value is not None:
+                props[name] = value
+
+    def _node_id(
+        self, label: Label, row: Row, raw_id: str | None, props: Mapping[str, Any], keys: Mapping[str, str]
+    ) -> str | None:
+        """The node's id: its id column's, or made from its key; None for an absent optional node."""
+        nm = self.nm
+        if raw_id is not None:
+            return nm.id_prefix + raw_id
+        parts = []
+        missing = []
+        for k in nm.key or []:
+            if k in keys:
+                part: str | None = keys[k]
+            elif k in props:
+                part = _key_form(props[k])
+            else:
+                part = text(cell(row, k))
+            if not part:
+                missing.append(k)
+                part = ""
+            parts.append(part)
+        if len(missing) == len(parts) or (missing and not nm.partial_key):
+            if nm.optional and len(missing) == len(parts):
+                return None
+            fields = ", ".join(self._field_of(k) for k in missing)
+            raise RowError(self._field_of(missing[0]), f"empty key ({fields}): the node needs it for its id")
+        return nm.id_prefix + make_id(label, parts)
 
     def _field_of(self, key: str) -> str:
         for plans in self.plans.values():
@@ -654,21 +809,61 @@ class SpecMapper:
         check_sizes(row, self.max_chars)
         if self.spec.where and not _when(self.spec.where, row):
             return None
+        return self._records(row, [plan.make(row, self.source) for plan in self.nodes])
+
+    def map_batch(self, rows: Sequence[Row]) -> list[Mapped | RowError | None]:
+        """What :meth:`map` gives for each row (the RowError where it raises).
+
+        The same records, warnings and errors, but each node's properties are computed a
+        column at a time, every distinct cell text once.
+        """
+        out: list[Mapped | RowError | None] = [None] * len(rows)
+        live: list[int] = []  # rows neither too long nor filtered out
+        where = self.spec.where
+        for i, row in enumerate(rows):
+            try:
+                check_sizes(row, self.max_chars)
+            except RowError as exc:
+                out[i] = exc.with_traceback(None)
+                continue
+            if not where or _when(where, row):
+                live.append(i)
+        live_rows = [rows[i] for i in live]
+        made = [plan.make_batch(live_rows, self.source) for plan in self.nodes]
+        for j, i in enumerate(live):
+            nodes: list[_Made | None] = []
+            for column in made:  # the first node that fails rejects the row, as in map()
+                node = column[j]
+                if isinstance(node, RowError):
+                    out[i] = node
+                    break
+                nodes.append(node)
+            else:
+                try:
+                    out[i] = self._records(live_rows[j], nodes)
+                except RowError as exc:
+                    out[i] = exc.with_traceback(None)
+        return out
+
+    def _records(self, row: Row, nodes: Sequence[_Made | None]) -> Mapped:
+        """The row's records, from the nodes its node plans made (None: absent)."""
         out = Mapped()
         made: dict[str, tuple[Label, str]] = {}
         ref = row.ref
-        for plan in self.nodes:
-            node = plan.make(row, self.source)
+        rels = self.rels
+        for plan, node in zip(self.nodes, nodes, strict=True):
             if node is None:
                 continue
             label, node_id, props, warnings, is_ref = node
-            made[plan.nm.alias] = (label, node_id)
-            out.warnings.extend(warnings)
+            if rels:
+                made[plan.nm.alias] = (label, node_id)
+            if warnings:
+                out.warnings.extend(warnings)
             if is_ref:
                 out.refs.append(Ref(label, node_id, plan.id_field))
             else:
                 out.nodes.append(NodeRecord(label, node_id, props, self.source, ref))
-        for rplan in self.rels:
+        for rplan in rels:
             rm = rplan.rm
             if rm.from_ not in made or rm.to not in made:
                 continue
@@ -702,10 +897,27 @@ class SpecMapper:
         return alias
 
 
+def map_each(map_row: Callable[[Row], Mapped | None], rows: Sequence[Row]) -> list[Mapped | RowError | None]:
+    """``map_row`` of each row, with the RowError it raises returned instead (for mappers
+    whose rows depend on the rows before them)."""
+    out: list[Mapped | RowError | None] = []
+    for row in rows:
+        try:
+            out.append(map_row(row))
+        except RowError as exc:
+            out.append(exc.with_traceback(None))
+    return out
+
+
 def check_sizes(row: Row, limit: int) -> None:
     """Reject a row with a value longer than ``limit`` characters."""
-    if sum(map(len, map(str, row.values.values()))) <= limit:  # the whole row is short enough
-        return
+    values = row.values.values()
+    try:
+        if len("".join(values)) <= limit:  # the whole row is short enough (all text: the usual case)
+            return
+    except TypeError:  # lists (JSON) or other values
+        if sum(map(len, map(str, values))) <= limit:
+            return
     for column, value in row.values.items():
         if isinstance(value, str):
             if len(value) > limit:

@@ -228,13 +228,13 @@ class CsvRecords:
             return next(lines, None)
 
         while True:
-            line = next_line()
+            line = pending.pop() if pending else next(lines, None)  # next_line(), without the call
             if line is None:
                 return
             number += 1
             if '"' not in line:
                 text = line.rstrip("\r\n")
-                if not text.strip():
+                if not text or text.isspace():
                     continue
                 yield number, text.split(d), None, text
                 continue
@@ -314,6 +314,8 @@ def read_csv(info: FileInfo, options: ReaderOptions, progress: _Progress | None 
         if options.columns:
             header = list(options.columns)
             info.columns = header
+        name, path = info.name, str(info.path)
+        checks = info.bad_bytes or info.nul_bytes  # otherwise _text_checks finds nothing
         for number, cells, error, raw in records:
             if header is None:
                 if cells is None:
@@ -321,21 +323,22 @@ def read_csv(info: FileInfo, options: ReaderOptions, progress: _Progress | None 
                 header = _clean_header(cells, info)
                 info.columns = header
                 continue
-            bad = _text_checks(info, raw)
+            bad = _text_checks(info, raw) if checks else None
             if error is not None or bad is not None or cells is None:
-                yield Row(info.name, number, {}, ("_row", error or bad or ""), raw, str(info.path))
+                yield Row(name, number, {}, ("_row", error or bad or ""), raw, path)
                 continue
-            if len(cells) != len(header):
-                if len(cells) > len(header) and not any(c.strip() for c in cells[len(header) :]):
-                    cells = cells[: len(header)]
-                elif len(cells) < len(header) and options.ragged == "pad":
-                    cells = cells + [""] * (len(header) - len(cells))
+            width = len(header)
+            if len(cells) != width:
+                if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                    cells = cells[:width]
+                elif len(cells) < width and options.ragged == "pad":
+                    cells = cells + [""] * (width - len(cells))
                 else:
-                    reason = f"ragged row: {len(cells)} cells, the header has {len(header)}"
-                    yield Row(info.name, number, {}, ("_row", reason), raw, str(info.path))
+                    reason = f"ragged row: {len(cells)} cells, the header has {width}"
+                    yield Row(name, number, {}, ("_row", reason), raw, path)
                     continue
             values = dict(zip(header, cells, strict=True))
-            yield Row(info.name, number, _null(values, nulls), None, None, str(info.path))
+            yield Row(name, number, _null(values, nulls) if nulls else values, None, None, path)
     if header is None:
         info.warnings.append(f"{info.name}: empty file (no header row)")
 
