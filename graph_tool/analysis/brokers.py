@@ -25,6 +25,7 @@ import math
 import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import networkx as nx
@@ -577,6 +578,10 @@ def employer_groups(g: nx.Graph) -> dict[Any, str]:
     return out
 
 
+#: Characters that make :func:`as_list` split or unquote a text value.
+_LIST_MARKS = frozenset("[],'\"")
+
+
 def _group_values(g: nx.Graph, pg: nx.Graph, group_by: str | Label | Mapping[Any, str]) -> tuple[str, list[Any]]:
     if isinstance(group_by, Mapping):
         mapping: Mapping[Any, Any] = group_by
@@ -588,21 +593,135 @@ def _group_values(g: nx.Graph, pg: nx.Graph, group_by: str | Label | Mapping[Any
         name = str(group_by)
         mapping = {}
         for n, value in pg.nodes(data=name):
+            if type(value) is str and not _LIST_MARKS.intersection(value):
+                if value.strip():  # a plain value, as as_list would read it, without the cost
+                    mapping[n] = value.strip()
+                continue
             parts = as_list(value)
             if parts:
                 mapping[n] = "/".join(sorted(parts))
     return name, [None if mapping.get(n) is None else str(mapping[n]) for n in pg.nodes]
 
 
-def _brokerage(v: IGraphView, groups: list[Any], chunk: int = 4_000_000) -> tuple[np.ndarray, int]:
-    """Role counts (n x 5) of open two-steps a -> b -> c, counted at b, and the skipped count."""
+#: Above this many triangles, the closed two-steps are found by listing every two-step
+#: instead of every triangle (a list of triangles takes about 100 bytes each).
+TRIANGLE_LIMIT = 2_000_000
+
+
+def _brokerage(v: IGraphView, groups: list[Any], triangle_limit: int = TRIANGLE_LIMIT) -> tuple[np.ndarray, int]:
+    """Role counts (n x 5) of open two-steps a -> b -> c, counted at b, and the skipped count.
+
+    The two-steps are counted, not listed: at each b the pairs of an in-neighbour a and an
+    out-neighbour c come from b's neighbour counts per group, and the closed ones (a -> c
+    exists) all lie on triangles, which are far fewer than two-steps and are listed and
+    subtracted. A graph with more than ``triangle_limit`` triangles lists its two-steps
+    instead (:func:`_brokerage_by_listing`); both give the same counts:
+
+    >>> g = nx.gnm_random_graph(40, 160, seed=3, directed=True)
+    >>> grp = [None if i % 7 == 0 else "ABC"[i % 3] for i in g]
+    >>> a, b = _brokerage(to_igraph(g), grp), _brokerage(to_igraph(g), grp, triangle_limit=0)
+    >>> bool((a[0] == b[0]).all()), a[1] == b[1], int(a[0].sum()) > 0
+    (True, True, True)
+    """
     n = v.n
-    counts = np.zeros(n * len(ROLES), dtype=np.int64)
     codes_map: dict[str, int] = {}
     code = np.array([-1 if x is None else codes_map.setdefault(x, len(codes_map)) for x in groups], dtype=np.int64)
     src, dst = v.arc_src, v.arc_dst
     if len(src) == 0:
-        return counts.reshape(n, len(ROLES)), 0
+        return np.zeros((n, len(ROLES)), dtype=np.int64), 0
+    graph = v.graph
+    if triangle_limit <= 0:
+        return _brokerage_by_listing(v, code)
+    # the number of triangles, from each person's local transitivity, before listing them
+    deg = np.asarray(graph.degree(), dtype=float)
+    trans = np.asarray(graph.transitivity_local_undirected(mode="zero"), dtype=float)
+    if float(np.sum(trans * deg * (deg - 1))) / 6 > triangle_limit:
+        return _brokerage_by_listing(v, code)
+    arc_keys = np.sort(src * n + dst)
+    rec = _contains(arc_keys, dst * n + src)  # arc x -> b with b -> x too: a = c possible
+    k = max(len(codes_map), 1)
+    cs, cd = code[src], code[dst]
+    known_s, known_d = cs >= 0, cd >= 0
+    same = known_s & (cs == cd)
+    # per b: in-arcs x -> b are (src, dst=b); out-arcs b -> y are (src=b, dst)
+    indeg = np.bincount(dst, minlength=n)
+    outdeg = np.bincount(src, minlength=n)
+    recip = np.bincount(dst[rec], minlength=n)
+    i_kn = np.bincount(dst[known_s], minlength=n)  # in-neighbours with a group
+    o_kn = np.bincount(src[known_d], minlength=n)
+    r_kn = np.bincount(dst[rec & known_s], minlength=n)
+    i_own = np.bincount(dst[same], minlength=n)  # in-neighbours in b's own group
+    o_own = np.bincount(src[same], minlength=n)
+    r_own = np.bincount(dst[rec & same], minlength=n)
+    # pairs (a, c) with a and c in one group, per b: sum over groups of in x out counts
+    in_keys, in_cnt = np.unique(dst[known_s] * k + cs[known_s], return_counts=True)
+    out_keys, out_cnt = np.unique(src[known_d] * k + cd[known_d], return_counts=True)
+    both, at_in, at_out = np.intersect1d(in_keys, out_keys, assume_unique=True, return_indices=True)
+    same_pairs = _sum_at(both // k, in_cnt[at_in] * out_cnt[at_out], n) - r_kn
+    coordinator = i_own * o_own - r_own
+    representative = i_own * (o_kn - o_own)
+    gatekeeper = (i_kn - i_own) * o_own
+    raw = np.stack(
+        [
+            coordinator,
+            same_pairs - coordinator,
+            representative,
+            gatekeeper,
+            i_kn * o_kn - r_kn - same_pairs - representative - gatekeeper,
+        ],
+        axis=1,
+    )
+    raw[code < 0] = 0
+    closed, closed_all, closed_known = _closed_two_steps(graph, arc_keys, n, code)
+    counts = raw - closed
+    open_all = indeg * outdeg - recip - closed_all
+    open_known = np.where(code >= 0, i_kn * o_kn - r_kn - closed_known, 0)
+    return counts, int(open_all.sum() - open_known.sum())
+
+
+def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Which ``keys`` are in ``sorted_keys``."""
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return np.asarray(sorted_keys[pos] == keys)
+
+
+def _sum_at(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Integer sums of ``values`` per ``index`` (exact below 2**53)."""
+    return np.rint(np.bincount(index, weights=values.astype(float), minlength=n)).astype(np.int64)
+
+
+def _role_codes(ga: np.ndarray, gb: np.ndarray, gc: np.ndarray) -> np.ndarray:
+    """The Gould-Fernandez role (index into ROLES) of each two-step by the groups of a, b, c."""
+    return np.where(ga == gb, np.where(gb == gc, 0, 2), np.where(gb == gc, 3, np.where(ga == gc, 1, 4)))
+
+
+def _closed_two_steps(graph: Any, arc_keys: np.ndarray, n: int, code: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Closed two-steps a -> b -> c (with a -> c) per b: by role when all three have a group
+    (n x 5), in all, and with all three grouped."""
+    closed = np.zeros(n * len(ROLES), dtype=np.int64)
+    closed_all = np.zeros(n, dtype=np.int64)
+    closed_known = np.zeros(n, dtype=np.int64)
+    tri = np.asarray(graph.list_triangles(), dtype=np.int64).reshape(-1, 3)
+    if len(tri) == 0:
+        return closed.reshape(n, len(ROLES)), closed_all, closed_known
+    for ia, ib, ic in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
+        a, b, c = tri[:, ia], tri[:, ib], tri[:, ic]
+        ok = _contains(arc_keys, a * n + b) & _contains(arc_keys, b * n + c) & _contains(arc_keys, a * n + c)
+        a, b, c = a[ok], b[ok], c[ok]
+        closed_all += np.bincount(b, minlength=n)
+        ga, gb, gc = code[a], code[b], code[c]
+        known = (ga >= 0) & (gb >= 0) & (gc >= 0)
+        closed_known += np.bincount(b[known], minlength=n)
+        role = _role_codes(ga[known], gb[known], gc[known])
+        closed += np.bincount(b[known] * len(ROLES) + role, minlength=n * len(ROLES))
+    return closed.reshape(n, len(ROLES)), closed_all, closed_known
+
+
+def _brokerage_by_listing(v: IGraphView, code: np.ndarray, chunk: int = 4_000_000) -> tuple[np.ndarray, int]:
+    """:func:`_brokerage` by listing every two-step, in chunks: for graphs dense in triangles."""
+    n = v.n
+    counts = np.zeros(n * len(ROLES), dtype=np.int64)
+    src, dst = v.arc_src, v.arc_dst
     arc_keys = np.sort(src * n + dst)
     order = np.argsort(src, kind="stable")
     out_dst = dst[order]
@@ -635,20 +754,25 @@ def _brokerage(v: IGraphView, groups: list[Any], chunk: int = 4_000_000) -> tupl
         known = (ga >= 0) & (gb >= 0) & (gc >= 0)
         skipped += int(np.sum(mask & ~known))
         mask &= known
-        role = np.where(
-            ga == gb,
-            np.where(gb == gc, 0, 2),
-            np.where(gb == gc, 3, np.where(ga == gc, 1, 4)),
-        )
+        role = _role_codes(ga, gb, gc)
         counts += np.bincount(b_rep[mask] * len(ROLES) + role[mask], minlength=n * len(ROLES))
     return counts.reshape(n, len(ROLES)), skipped
 
 
-def _brokerage_result(v: IGraphView, name: str, groups: list[Any], directed_input: bool) -> Brokerage:
-    counts, skipped = _brokerage(v, groups)
+def _brokerage_result(
+    v: IGraphView,
+    name: str,
+    groups: list[Any],
+    directed_input: bool,
+    counts: np.ndarray | None = None,
+    skipped: int = 0,
+) -> Brokerage:
+    if counts is None:
+        counts, skipped = _brokerage(v, groups)
     roles: dict[Any, dict[str, int]] = {}
-    for i in np.flatnonzero(counts.sum(axis=1)):
-        roles[v.ids[i]] = {ROLES[r]: int(c) for r, c in enumerate(counts[i]) if c}
+    have = np.flatnonzero(counts.sum(axis=1))
+    for i, row in zip(have.tolist(), counts[have].tolist(), strict=True):
+        roles[v.ids[i]] = {ROLES[r]: c for r, c in enumerate(row) if c}
     known = sum(1 for x in groups if x is not None)
     totals = counts.sum(axis=0)
     text = (
@@ -727,8 +851,9 @@ def closeness(
 
     Examples
     --------
-    >>> round(closeness(nx.star_graph(3)).values[0], 3)
-    1.0
+    >>> c = closeness(nx.star_graph(3))
+    >>> round(c.values[0], 3), c.method
+    (1.0, 'exact (igraph)')
     """
     _, v = _prepare(g, weight)
     return _closeness(v, weight is not None, samples, exact_limit, seed)
@@ -850,6 +975,11 @@ def broker_evidence(g: nx.Graph) -> dict[Any, BrokerEvidence]:
     'received commission from 2 distinct payers (3 payments: 3,000.00 CNY)'
     """
 
+    # every kind of evidence hangs on one of these relationships: most person graphs have none
+    wanted = {str(Rel.PAID_TO), str(Rel.INTRODUCED), str(Rel.RECRUITED), str(Rel.SPONSORED)}
+    if not wanted.intersection(str(t) for t in {t for _, _, t in g.edges(data="type")} if t is not None):
+        return {}
+
     def is_person(node: Any) -> bool:
         return node in g and label_of(g, node) in (None, Label.PERSON)
 
@@ -896,6 +1026,11 @@ def broker_evidence(g: nx.Graph) -> dict[Any, BrokerEvidence]:
         if any(e.counts().values()):
             out[p] = e
     return out
+
+
+def _column(values: Mapping[Any, float], n: int) -> np.ndarray:
+    """A measure's values as an array, in the order its dict was built (the view's order)."""
+    return np.fromiter(values.values(), dtype=float, count=n)
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:
@@ -982,24 +1117,32 @@ def broker_ranking(
     cuts = _cut_points(v)
     holes = _structural_holes(v, weighted)
     name, groups = _group_values(g, pg, group_by)
-    brk = _brokerage_result(v, name, groups, pg.is_directed())
+    role_counts, skipped = _brokerage(v, groups)
+    brk = _brokerage_result(v, name, groups, pg.is_directed(), role_counts, skipped)
     evidence = broker_evidence(g)
 
     ids = v.ids
+    index = v.index
+    # the measures' dicts are built in the view's order: read them as columns
     arr = {
-        "betweenness": np.array([bc.values[i] for i in ids]),
-        "closeness": np.array([cl.values[i] for i in ids]),
-        "degree": np.array([dg.values[i] for i in ids]),
-        "eigenvector": np.array([ev.values[i] for i in ids]),
-        "constraint": np.array([holes.constraint[i] for i in ids]),
-        "effective_size": np.array([holes.effective_size[i] for i in ids]),
+        "betweenness": _column(bc.values, n),
+        "closeness": _column(cl.values, n),
+        "degree": _column(dg.values, n),
+        "eigenvector": _column(ev.values, n),
+        "constraint": _column(holes.constraint, n),
+        "effective_size": _column(holes.effective_size, n),
     }
-    cross = np.array([brk.total(i, cross_group_only=True) for i in ids], dtype=float)
-    cut_arr = np.array([cuts.cuts_off(i) for i in ids], dtype=float)
-    no_evidence = dict.fromkeys(EVIDENCE_COMPONENTS, 0.0)
-    counts = [evidence[i].counts() if i in evidence else no_evidence for i in ids]
-    for k in EVIDENCE_COMPONENTS:
-        arr[k] = np.array([c[k] for c in counts], dtype=float)
+    cross = role_counts[:, [ROLES.index(r) for r in CROSS_GROUP_ROLES]].sum(axis=1).astype(float)
+    cut_list = [0] * n
+    for pid, parts_left in cuts.pieces.items():
+        cut_list[index[pid]] = sum(parts_left[1:])
+    cut_arr = np.array(cut_list, dtype=float)
+    evidence_arr = np.zeros((n, len(EVIDENCE_COMPONENTS)))
+    for pid, recorded in evidence.items():
+        if pid in index:
+            evidence_arr[index[pid]] = list(recorded.counts().values())
+    for j, k in enumerate(EVIDENCE_COMPONENTS):
+        arr[k] = evidence_arr[:, j]
     comp = {
         "betweenness": _scaled(arr["betweenness"]),
         "brokerage": _scaled(cross),
@@ -1031,67 +1174,84 @@ def broker_ranking(
             bridge_reach.setdefault(a, []).append((b, side_b))
         if side_b > 1:
             bridge_reach.setdefault(b, []).append((a, side_a))
-    ap_set = set(cuts.articulation_points)
-    se = bc.std_error
-    # plain lists: indexing them is much faster than indexing numpy arrays one item at a time
-    measure_lists = {k: a.tolist() for k, a in arr.items()}
-    measure_lists["contacts"] = np.asarray(v.graph.degree(), dtype=float).tolist()
-    part_lists = {k: np.round(contrib[k], 6).tolist() for k in used}
+    # Each part of the explanations is made for everyone at once, from plain lists (indexing
+    # them is much faster than reading numpy items one at a time); the loop only assembles.
+    measure_keys = [*arr, "contacts"]
+    contacts_arr = np.asarray(v.graph.degree(), dtype=float)
+    measure_rows = np.column_stack([*arr.values(), contacts_arr]).tolist() if n else []
+    part_matrix = np.round(np.column_stack([contrib[k] for k in used]), 6) if used else np.zeros((n, 0))
+    part_rows = part_matrix.tolist()
+    parts_of = list(map(dict, map(zip, repeat(used), part_rows)))
+    measures_of = list(map(dict, map(zip, repeat(measure_keys), measure_rows)))
     score_list = np.round(score, 6).tolist()
-    bc_rank_list = bc_rank.tolist()
-    bc_list, eff_list, deg_list = (
-        measure_lists["betweenness"],
-        measure_lists["effective_size"],
-        measure_lists["contacts"],
-    )
+    eff_list, deg_list = arr["effective_size"].tolist(), contacts_arr.tolist()
+    from_text = []  # the three largest positive parts, largest first, ties in weight order
+    for row, top in zip(part_rows, np.argsort(-part_matrix, axis=1, kind="stable")[:, :3].tolist(), strict=True):
+        largest = [f"{used[j]} {row[j]:.2f}" for j in top if row[j] > 0]
+        from_text.append(", ".join(largest) if largest else "nothing")
+    bc_text = [
+        None if not b_val > 0 else f"betweenness {b_val:.3g}{err} ({_ordinal(r)} of {n})"
+        for b_val, r, err in zip(
+            arr["betweenness"].tolist(),
+            bc_rank.tolist(),
+            (f" +/- {bc.std_error[p]:.2g}" for p in ids) if bc.std_error else repeat(""),
+            strict=False,
+        )
+    ]
+    cross_at = [ROLES.index(r) for r in CROSS_GROUP_ROLES]
+    coordinator_at = ROLES.index(COORDINATOR)
+    role_text: list[str | None] = []
+    for row in role_counts.tolist():
+        cross_roles = [f"{ROLES[r]} x{row[r]}" for r in cross_at if row[r]]
+        if cross_roles:
+            role_text.append(f"brokers across {name}: " + ", ".join(cross_roles))
+        elif row[coordinator_at]:
+            role_text.append(f"coordinator x{row[coordinator_at]} within their own {name}")
+        else:
+            role_text.append(None)
+    eff_text = [
+        f"effective size {eff:.3g} of {int(contacts)} contacts: few of their contacts know each other"
+        if contacts >= 2 and not math.isnan(eff) and eff >= 0.75 * contacts
+        else None
+        for eff, contacts in zip(eff_list, deg_list, strict=True)
+    ]
+    roles_of = brk.roles
+    no_roles: dict[str, int] = {}
 
     entries: list[BrokerEntry] = []
     for rank, i in enumerate(order, start=1):
         pid = ids[i]
-        parts = {k: part_lists[k][i] for k in used}
-        measures = {k: vals[i] for k, vals in measure_lists.items()}
-        roles = brk.roles.get(pid, {})
         found = evidence.get(pid)
         reasons: list[str] = found.reasons() if found is not None else []
-        b_val = bc_list[i]
-        if b_val > 0:
-            err = f" +/- {se[pid]:.2g}" if pid in se else ""
-            reasons.append(f"betweenness {b_val:.3g}{err} ({_ordinal(bc_rank_list[i])} of {n})")
-        cross_roles = [(r, roles[r]) for r in CROSS_GROUP_ROLES if r in roles]
-        if cross_roles:
-            reasons.append(f"brokers across {name}: " + ", ".join(f"{r} x{c}" for r, c in cross_roles))
-        elif roles.get(COORDINATOR):
-            reasons.append(f"coordinator x{roles[COORDINATOR]} within their own {name}")
-        if pid in ap_set:
-            reasons.append(f"articulation point: removing them cuts off {_people(cuts.cuts_off(pid))}")
+        for said in (bc_text[i], role_text[i]):
+            if said is not None:
+                reasons.append(said)
+        cut_off = cut_list[i]
+        is_ap = pid in cuts.pieces
+        if is_ap:
+            reasons.append(f"articulation point: removing them cuts off {_people(cut_off)}")
         if pid in bridge_reach:
             ends = sorted(bridge_reach[pid], key=lambda x: str(x[0]))
             shown = ", ".join(f"{x} ({_people(k)} beyond)" for x, k in ends[:5]) + (" ..." if len(ends) > 5 else "")
             reasons.append(f"sole tie (bridge) to {shown}")
-        eff, contacts = eff_list[i], deg_list[i]
-        if contacts >= 2 and not math.isnan(eff) and eff >= 0.75 * contacts:
-            reasons.append(
-                f"effective size {eff:.3g} of {int(contacts)} contacts: few of their contacts know each other"
-            )
+        said = eff_text[i]
+        if said is not None:
+            reasons.append(said)
         if not reasons:
-            reasons.append("no brokerage position found" if contacts else "no ties in this network")
-        positive = [(k, x) for k, x in parts.items() if x > 0]
-        if len(positive) > 1:
-            positive.sort(key=lambda kv: -kv[1])
-        from_text = ", ".join(f"{k} {x:.2f}" for k, x in positive[:3]) or "nothing"
+            reasons.append("no brokerage position found" if deg_list[i] else "no ties in this network")
         explanation = (
-            f"{pid}: rank {rank} of {n}, score {score_list[i]:.3f} (from {from_text}): " + "; ".join(reasons) + "."
+            f"{pid}: rank {rank} of {n}, score {score_list[i]:.3f} (from {from_text[i]}): " + "; ".join(reasons) + "."
         )
         entries.append(
             BrokerEntry(
                 pid,
                 rank,
                 score_list[i],
-                parts,
-                measures,
-                dict(roles),
-                pid in ap_set,
-                cuts.cuts_off(pid),
+                parts_of[i],
+                measures_of[i],
+                dict(roles_of.get(pid, no_roles)),
+                is_ap,
+                cut_off,
                 tuple(bridges_at.get(pid, ())),
                 tuple(reasons),
                 explanation,
