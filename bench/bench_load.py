@@ -118,42 +118,35 @@ class _Timer:
 
 
 def capture_created(path: Path, case: Path, batch: int) -> Path:
-    """Load ``path`` into a scratch embedded case, saving the Person rows it creates as Parquet."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+    """Load ``path`` into a scratch embedded case, saving each batch of Person rows it
+    creates as one JSON line."""
     from loaders.engine import load_files
 
     store = _open("embedded", case, loading=True)
-    out = case.with_suffix(".created.parquet")
-    writer: Any = None
+    out = case.with_suffix(".created.jsonl")
     original = store._create_nodes
+    with out.open("w", encoding="utf-8") as fh:
 
-    def create(label: Any, rows: list[dict[str, Any]]) -> None:
-        nonlocal writer
-        if label == Label.PERSON:
-            table = pa.Table.from_pylist(rows)
-            writer = writer or pq.ParquetWriter(out, table.schema)
-            writer.write_table(table.cast(writer.schema))
-        original(label, rows)
+        def create(label: Any, rows: list[dict[str, Any]]) -> None:
+            if label == Label.PERSON:
+                fh.write(json.dumps(rows, ensure_ascii=False) + "\n")
+            original(label, rows)
 
-    store._create_nodes = create
-    load_files(store, [path], "people", batch_size=batch)
-    writer.close()
+        store._create_nodes = create
+        load_files(store, [path], "people", batch_size=batch)
     store.close()
     shutil.rmtree(case, ignore_errors=True)
     return out
 
 
-def writes_only(store: Any, created: Path, batch: int) -> int:
-    """Create the captured rows through the store's create path, ``batch`` rows at a time."""
-    import pyarrow.parquet as pq
-
+def writes_only(store: Any, created: Path) -> int:
+    """Create the captured rows through the store's create path, in the batches they came in."""
     rows = 0
-    for part in pq.ParquetFile(created).iter_batches(batch_size=batch):
-        chunk = [{k: v for k, v in r.items() if v is not None} for r in part.to_pylist()]
-        store._create_nodes(Label.PERSON, chunk)
-        rows += len(chunk)
+    with created.open(encoding="utf-8") as fh:
+        for line in fh:
+            chunk = json.loads(line)
+            store._create_nodes(Label.PERSON, chunk)
+            rows += len(chunk)
     return rows
 
 
@@ -174,7 +167,7 @@ def child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[st
         out["rejected"] = report.rows_rejected
         out["phases"] = {k: round(v, 2) for k, v in timer.seconds.items()}
     elif created is not None:
-        out["rows"] = writes_only(store, created, batch)
+        out["rows"] = writes_only(store, created)
     elif kind == "embedded":
         query = (
             "COPY Person(id, name, birth_date, sex, nationality, roles, indicators, notes) FROM "
