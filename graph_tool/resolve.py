@@ -1235,10 +1235,15 @@ def propose_after_load(store: GraphStore, node_counts: Mapping[str, Any]) -> lis
     ``node_counts`` is a load report's ``nodes``: label -> counts with ``created`` and
     ``updated``.
     """
-    people = node_counts.get(str(Label.PERSON))
-    if people is None or not (people.created or people.updated):
+    if not people_changed(node_counts):
         return None
     return propose(store, Label.PERSON)
+
+
+def people_changed(node_counts: Mapping[str, Any]) -> bool:
+    """Whether a load report's ``nodes`` (label -> counts) says people were created or updated."""
+    people = node_counts.get(str(Label.PERSON))
+    return people is not None and bool(people.created or people.updated)
 
 
 def decide(store: GraphStore, decision: str, candidate_id: str, analyst: str | None, reason: str) -> Candidate:
@@ -1292,6 +1297,7 @@ __all__ = [
     "find_candidates",
     "get_candidate",
     "list_candidates",
+    "people_changed",
     "propose",
     "propose_after_load",
     "reject",

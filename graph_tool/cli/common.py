@@ -76,8 +76,9 @@ def propose_matches(store: GraphStore, node_counts: Mapping[str, Any] | None = N
     if node_counts is None:
         found = resolve.propose(store, Label.PERSON)
     else:
-        proposed = resolve.propose_after_load(store, node_counts)
-        if proposed is None:
+        if not resolve.people_changed(node_counts):
             return
-        found = proposed
+        # on a large case this takes a while (about 7 s per 100,000 people): say what it is
+        click.echo("Looking for possible matches of the people loaded (--no-matches skips this) ...", err=True)
+        found = resolve.propose(store, Label.PERSON)
     click.echo(f"Possible matches to review: {len(found)} (graph-tool matches list); none is merged until accepted")
