@@ -70,7 +70,10 @@ if (dry or real) and uploads:
                 report = load_files(s, paths, spec_name, dry_run=dry, on_batch=on_batch)
                 # New people may be a victim's records at another agency: proposed matches
                 # tie them to her, so every page masks them like her (never merged here).
-                proposed = None if dry else resolve.propose_after_load(s, report.nodes)
+                proposed = None
+                if not dry and resolve.people_changed(report.nodes):
+                    bar.progress(1.0, text="looking for possible matches of the people loaded")
+                    proposed = resolve.propose(s)
         except SpecError as exc:
             st.error(md_text(exc))
             st.stop()

@@ -1225,23 +1225,18 @@ def propose(store: GraphStore, label: Label = Label.PERSON, threshold: float = D
     return found
 
 
-def propose_after_load(store: GraphStore, node_counts: Mapping[str, Any]) -> list[Candidate] | None:
-    """:func:`propose` for people if a load created or updated any (``None`` if it did not).
+def people_changed(node_counts: Mapping[str, Any]) -> bool:
+    """Whether a load report's ``nodes`` (label -> counts with ``created`` and ``updated``)
+    says people were created or updated: then :func:`propose` should run after the load.
 
     A victim's records at other agencies carry her name without her role; the proposed
     matches tie them to her, so the UI and exports pseudonymise them like her. A load of
     payments or calls leaves people as they were, and is not made to wait for this.
 
-    ``node_counts`` is a load report's ``nodes``: label -> counts with ``created`` and
-    ``updated``.
+    >>> from types import SimpleNamespace as C
+    >>> people_changed({"Person": C(created=0, updated=2)}), people_changed({"Phone": C(created=5, updated=0)})
+    (True, False)
     """
-    if not people_changed(node_counts):
-        return None
-    return propose(store, Label.PERSON)
-
-
-def people_changed(node_counts: Mapping[str, Any]) -> bool:
-    """Whether a load report's ``nodes`` (label -> counts) says people were created or updated."""
     people = node_counts.get(str(Label.PERSON))
     return people is not None and bool(people.created or people.updated)
 
@@ -1299,7 +1294,6 @@ __all__ = [
     "list_candidates",
     "people_changed",
     "propose",
-    "propose_after_load",
     "reject",
     "resolvable_labels",
     "resolved_view",

@@ -68,7 +68,7 @@ def propose_matches(store: GraphStore, node_counts: Mapping[str, Any] | None = N
     """Propose possible matches of people and say how many (never merges).
 
     After a load (``node_counts``, the report's ``nodes``), only if it created or updated
-    people: see :func:`graph_tool.resolve.propose_after_load`.
+    people: see :func:`graph_tool.resolve.people_changed`.
     """
     from graph_tool import resolve
     from graph_tool.model import Label
