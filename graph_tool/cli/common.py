@@ -73,12 +73,10 @@ def propose_matches(store: GraphStore, node_counts: Mapping[str, Any] | None = N
     from graph_tool import resolve
     from graph_tool.model import Label
 
-    if node_counts is None:
-        found = resolve.propose(store, Label.PERSON)
-    else:
+    if node_counts is not None:
         if not resolve.people_changed(node_counts):
             return
         # on a large case this takes a while (about 7 s per 100,000 people): say what it is
         click.echo("Looking for possible matches of the people loaded (--no-matches skips this) ...", err=True)
-        found = resolve.propose(store, Label.PERSON)
+    found = resolve.propose(store, Label.PERSON)
     click.echo(f"Possible matches to review: {len(found)} (graph-tool matches list); none is merged until accepted")

@@ -11,10 +11,6 @@ from collections.abc import Iterable
 from graph_tool.model import NODE_TYPES, REL_TYPES, Label, Rel
 
 
-def _props(names: Iterable[str], var: str = "r") -> str:
-    return ", ".join(f"{n}: {var}.{n}" for n in names)
-
-
 def _sets(names: Iterable[str], target: str, var: str = "r") -> str:
     return ", ".join(f"{target}.{n} = {var}.{n}" for n in names if n != "id")
 
