@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Hashable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, overload
 
@@ -166,6 +166,8 @@ class IGraphView:
     weights: list[float]
     arc_src: np.ndarray
     arc_dst: np.ndarray
+    # results several measures share (one sweep of shortest paths), computed once per view
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n(self) -> int:

@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -35,6 +35,9 @@ from graph_tool.analysis._graph import IGraphView, as_list, edge_type, edges_wit
 from graph_tool.analysis.money import COMMISSION, payment_flows
 from graph_tool.analysis.projection import as_person_graph
 from graph_tool.model import Label, Rel
+
+if TYPE_CHECKING:
+    from graph_tool.analysis._paths import PathSums
 
 #: Above this many people, betweenness and closeness are sampled unless told otherwise.
 EXACT_LIMIT = 5000
@@ -286,6 +289,24 @@ def auto_samples(n: int, m: int) -> int:
     return int(min(n, max(256, min(2048, 2e7 // max(m, 1)))))
 
 
+def _sweep(v: IGraphView, sources: list[int] | None = None) -> PathSums:
+    """Unweighted shortest-path sums from ``sources`` (everyone when None, kept on the view:
+    the exact betweenness and closeness of a ranking share one sweep)."""
+    # imported here: loading numba and its compiled kernel costs about 0.5 s once per process,
+    # which commands that never rank should not pay
+    from graph_tool.analysis._paths import csr, path_sums
+
+    if "csr" not in v.memo:
+        v.memo["csr"] = csr(v.n, np.array(v.graph.get_edgelist(), dtype=np.int64))
+    offsets, nbrs = v.memo["csr"]
+    if sources is None:
+        if "all_pairs" not in v.memo:
+            v.memo["all_pairs"] = path_sums(offsets, nbrs, np.arange(v.n))
+        found: PathSums = v.memo["all_pairs"]
+        return found
+    return path_sums(offsets, nbrs, np.asarray(sources, dtype=np.int64))
+
+
 def _batches(n: int, samples: int, seed: int) -> list[list[int]]:
     rng = np.random.default_rng(seed)
     chosen = rng.choice(n, size=samples, replace=False)
@@ -319,17 +340,24 @@ def _betweenness(
     scale = 2.0 / ((n - 1) * (n - 2)) if normalized and n > 2 else 1.0
     what = "weighted (tie strength as closeness)" if weighted else "unweighted"
     if samples <= 0 or samples >= n:
-        raw = np.asarray(v.graph.betweenness(directed=False, weights=w), dtype=float) * scale
+        if weighted:
+            raw = np.asarray(v.graph.betweenness(directed=False, weights=w), dtype=float) * scale
+        else:
+            raw = _sweep(v).betweenness * (scale / 2)  # each pair was counted from both ends
         values = dict(zip(v.ids, raw.tolist(), strict=True))
         text = (
             f"Betweenness ({what}): the share of shortest paths between other people that pass "
             f"through each person; exact (Brandes) over {n} people."
         )
-        return Centrality("betweenness", values, "exact (Brandes, igraph)", True, 0, {}, text)
+        method = "exact (Brandes, igraph)" if weighted else "exact (Brandes)"
+        return Centrality("betweenness", values, method, True, 0, {}, text)
     batches = _batches(n, samples, seed)
     ests = np.zeros((len(batches), n))
     for i, b in enumerate(batches):
-        part = np.asarray(v.graph.betweenness(directed=False, weights=w, sources=b), dtype=float)
+        if weighted:
+            part = np.asarray(v.graph.betweenness(directed=False, weights=w, sources=b), dtype=float)
+        else:
+            part = _sweep(v, b).betweenness / 2
         ests[i] = part * n / len(b) * scale
     sizes = np.array([len(b) for b in batches], dtype=float)
     est = (ests * sizes[:, None]).sum(axis=0) / sizes.sum()
@@ -346,7 +374,7 @@ def _betweenness(
     return Centrality(
         "betweenness",
         dict(zip(v.ids, est.tolist(), strict=True)),
-        f"sampled (Brandes-Pich, {samples} sources, igraph)",
+        f"sampled (Brandes-Pich, {samples} sources{', igraph' if weighted else ''})",
         False,
         samples,
         dict(zip(v.ids, se.tolist(), strict=True)),
@@ -367,12 +395,16 @@ def _closeness(v: IGraphView, weighted: bool, samples: int | None, exact_limit: 
         "scaled by the share of the network they can reach)"
     )
     if samples <= 0 or samples >= n:
-        inv = np.asarray(v.graph.closeness(weights=w, normalized=True), dtype=float)
-        vals = np.nan_to_num(inv, nan=0.0) * factor
+        if weighted:
+            inv = np.nan_to_num(np.asarray(v.graph.closeness(weights=w, normalized=True), dtype=float), nan=0.0)
+        else:  # the distances found by the exact betweenness sweep
+            sums = _sweep(v)
+            inv = np.divide(sums.reached, sums.distance_sum, out=np.zeros(n), where=sums.distance_sum > 0)
+        vals = inv * factor
         return Centrality(
             "closeness",
             dict(zip(v.ids, vals.tolist(), strict=True)),
-            "exact (igraph)",
+            "exact (igraph)" if weighted else "exact (with the betweenness sweep)",
             True,
             0,
             {},
@@ -853,7 +885,7 @@ def closeness(
     --------
     >>> c = closeness(nx.star_graph(3))
     >>> round(c.values[0], 3), c.method
-    (1.0, 'exact (igraph)')
+    (1.0, 'exact (with the betweenness sweep)')
     """
     _, v = _prepare(g, weight)
     return _closeness(v, weight is not None, samples, exact_limit, seed)
