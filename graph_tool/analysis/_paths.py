@@ -65,10 +65,14 @@ def _sweep(
     reached: np.ndarray,
 ) -> None:  # pragma: no cover - compiled; checked against igraph in the tests
     n = offsets.size - 1
-    dist = np.full(n, -1, np.int64)
+    dist = np.full(n, -1, np.int32)
     sigma = np.zeros(n, np.float64)
     delta = np.zeros(n, np.float64)
-    order = np.empty(n, np.int64)
+    order = np.empty(n, np.int32)
+    # the shortest-path DAG's arcs (from, to) in the order found: walked backwards, each
+    # arc's head is final before its tail is updated, and only DAG arcs are visited
+    arc_from = np.empty(nbrs.size, np.int32)
+    arc_to = np.empty(nbrs.size, np.int32)
     for s in sources:
         dist[s] = 0
         sigma[s] = 1.0
@@ -76,30 +80,36 @@ def _sweep(
         head = 0
         tail = 1
         total = 0
+        arcs = 0
         while head < tail:  # breadth first: distances and shortest-path counts
             v = order[head]
             head += 1
             dv = dist[v]
             total += dv
+            sv = sigma[v]
             for k in range(offsets[v], offsets[v + 1]):
                 w = nbrs[k]
-                if dist[w] < 0:
+                dw = dist[w]
+                if dw < 0:
                     dist[w] = dv + 1
                     order[tail] = w
                     tail += 1
-                if dist[w] == dv + 1:
-                    sigma[w] += sigma[v]
+                    sigma[w] = sv
+                elif dw == dv + 1:
+                    sigma[w] += sv
+                else:
+                    continue
+                arc_from[arcs] = v
+                arc_to[arcs] = w
+                arcs += 1
         distance_sum[s] = total
         reached[s] = tail - 1
-        for i in range(tail - 1, 0, -1):  # farthest first: accumulate dependencies
-            w = order[i]
-            dw = dist[w]
-            coef = (1.0 + delta[w]) / sigma[w]
-            for k in range(offsets[w], offsets[w + 1]):
-                v = nbrs[k]
-                if dist[v] == dw - 1:
-                    delta[v] += sigma[v] * coef
-            dependency[w] += delta[w]
+        for i in range(arcs - 1, -1, -1):  # farthest first: accumulate dependencies
+            v = arc_from[i]
+            w = arc_to[i]
+            delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w])
+        for i in range(1, tail):
+            dependency[order[i]] += delta[order[i]]
         for i in range(tail):  # reset only what this source touched
             w = order[i]
             dist[w] = -1

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Hashable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
@@ -330,16 +331,22 @@ def _top_error(values: np.ndarray, se: np.ndarray, k: int = 20) -> tuple[float, 
     return float(se[worst]), rel, ambiguous
 
 
+def _betweenness_sources(n: int, m: int, samples: int | None, exact_limit: int) -> int:
+    """How many sampled path sources betweenness uses; 0 means exact (every person)."""
+    if samples is None:
+        samples = 0 if n <= exact_limit else auto_samples(n, m)
+    return 0 if samples <= 0 or samples >= n else samples
+
+
 def _betweenness(
     v: IGraphView, normalized: bool, weighted: bool, samples: int | None, exact_limit: int, seed: int
 ) -> Centrality:
     n = v.n
     w = [1.0 / x if x > 0 else 1e12 for x in v.weights] if weighted else None
-    if samples is None:
-        samples = 0 if n <= exact_limit else auto_samples(n, v.m)
+    samples = _betweenness_sources(n, v.m, samples, exact_limit)
     scale = 2.0 / ((n - 1) * (n - 2)) if normalized and n > 2 else 1.0
     what = "weighted (tie strength as closeness)" if weighted else "unweighted"
-    if samples <= 0 or samples >= n:
+    if samples == 0:
         if weighted:
             raw = np.asarray(v.graph.betweenness(directed=False, weights=w), dtype=float) * scale
         else:
@@ -1142,16 +1149,23 @@ def broker_ranking(
     pg, v = _prepare(g, weight)
     n = v.n
     weighted = weight is not None
+    with ThreadPoolExecutor(1) as pool:
+        # the exact sweep releases the GIL: the other measures are made while it runs
+        sweeping = None
+        if not weighted and _betweenness_sources(n, v.m, samples, exact_limit) == 0:
+            sweeping = pool.submit(_sweep, v)
+        dg = _degree(v)
+        ev = _eigenvector(v, weighted)
+        cuts = _cut_points(v)
+        holes = _structural_holes(v, weighted)
+        name, groups = _group_values(g, pg, group_by)
+        role_counts, skipped = _brokerage(v, groups)
+        brk = _brokerage_result(v, name, groups, pg.is_directed(), role_counts, skipped)
+        evidence = broker_evidence(g)
+        if sweeping is not None:
+            sweeping.result()
     bc = _betweenness(v, True, weighted, samples, exact_limit, seed)
     cl = _closeness(v, weighted, samples, exact_limit, seed)
-    dg = _degree(v)
-    ev = _eigenvector(v, weighted)
-    cuts = _cut_points(v)
-    holes = _structural_holes(v, weighted)
-    name, groups = _group_values(g, pg, group_by)
-    role_counts, skipped = _brokerage(v, groups)
-    brk = _brokerage_result(v, name, groups, pg.is_directed(), role_counts, skipped)
-    evidence = broker_evidence(g)
 
     ids = v.ids
     index = v.index
