@@ -22,6 +22,7 @@ measured from the spread between batches of sources.
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Hashable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -290,16 +291,24 @@ def auto_samples(n: int, m: int) -> int:
     return int(min(n, max(256, min(2048, 2e7 // max(m, 1)))))
 
 
-def _sweep(v: IGraphView, sources: list[int] | None = None) -> PathSums:
-    """Unweighted shortest-path sums from ``sources`` (everyone when None, kept on the view:
-    the exact betweenness and closeness of a ranking share one sweep)."""
+def _adjacency(v: IGraphView) -> tuple[np.ndarray, np.ndarray]:
+    """The view's compressed adjacency for the sweep, built once per view."""
     # imported here: loading numba and its compiled kernel costs about 0.5 s once per process,
     # which commands that never rank should not pay
-    from graph_tool.analysis._paths import csr, path_sums
+    from graph_tool.analysis._paths import csr
 
     if "csr" not in v.memo:
         v.memo["csr"] = csr(v.n, np.array(v.graph.get_edgelist(), dtype=np.int64))
-    offsets, nbrs = v.memo["csr"]
+    found: tuple[np.ndarray, np.ndarray] = v.memo["csr"]
+    return found
+
+
+def _sweep(v: IGraphView, sources: list[int] | None = None) -> PathSums:
+    """Unweighted shortest-path sums from ``sources`` (everyone when None, kept on the view:
+    the exact betweenness and closeness of a ranking share one sweep)."""
+    from graph_tool.analysis._paths import path_sums
+
+    offsets, nbrs = _adjacency(v)
     if sources is None:
         if "all_pairs" not in v.memo:
             v.memo["all_pairs"] = path_sums(offsets, nbrs, np.arange(v.n))
@@ -360,11 +369,13 @@ def _betweenness(
         return Centrality("betweenness", values, method, True, 0, {}, text)
     batches = _batches(n, samples, seed)
     ests = np.zeros((len(batches), n))
-    for i, b in enumerate(batches):
-        if weighted:
-            part = np.asarray(v.graph.betweenness(directed=False, weights=w, sources=b), dtype=float)
-        else:
-            part = _sweep(v, b).betweenness / 2
+    if weighted:
+        parts = [np.asarray(v.graph.betweenness(directed=False, weights=w, sources=b), dtype=float) for b in batches]
+    else:
+        _adjacency(v)  # built once, before the threads share it
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # the kernel holds no GIL
+            parts = [s.betweenness / 2 for s in pool.map(_sweep, repeat(v), batches)]
+    for i, (b, part) in enumerate(zip(batches, parts, strict=True)):
         ests[i] = part * n / len(b) * scale
     sizes = np.array([len(b) for b in batches], dtype=float)
     est = (ests * sizes[:, None]).sum(axis=0) / sizes.sum()
