@@ -111,6 +111,14 @@ def cell(row: Row, column: str) -> Any:
     return value
 
 
+def text_at(row: Row, column: str) -> str | None:
+    """``text(cell(row, column))``; a cell of text is read directly (the usual case)."""
+    value = row.values.get(column)
+    if value.__class__ is str and value:
+        return value.strip() or None
+    return text(cell(row, column))
+
+
 def text(value: Any) -> str | None:
     """Stripped text, or None when empty."""
     if value is None:
@@ -296,6 +304,7 @@ class PropPlan:
             and ptype is not PropType.STRING_LIST
         )
         self.outcomes: dict[str | None, _Outcome] = {}
+        self.lists = ptype is PropType.STRING_LIST  # the only values computed as lists
 
     def column(self, rows: Sequence[Row]) -> list[Any]:
         """Each row's outcome (see ``_Outcome``), or ``_SLOW`` where :meth:`compute` must run.
@@ -353,13 +362,13 @@ class PropPlan:
                 return items or None
             return text(v)
         if pm.concat is not None:
-            parts = [text(cell(row, c)) for c in pm.concat]
+            parts = [text_at(row, c) for c in pm.concat]
             return pm.separator.join(p for p in parts if p) or None
         if pm.flags is not None:
             terms = [term for col, term in pm.flags.items() if truthy(cell(row, col))]
             return list(dict.fromkeys(terms)) or None
         if pm.columns is not None:
-            found = {c: text(cell(row, c)) for c in pm.columns}
+            found = {c: text_at(row, c) for c in pm.columns}
             return {k: v for k, v in found.items() if v} or None
         v = pm.value
         if isinstance(v, (list, dict)) or v is None:
@@ -468,7 +477,7 @@ class PropPlan:
             region = self.pm.default_region
             if self.pm.default_region_column:
                 assert row is not None  # such a plan is never batchable: its row is always given
-                region = _region(text(cell(row, self.pm.default_region_column)) or "") or region
+                region = _region(text_at(row, self.pm.default_region_column) or "") or region
             result = _phone(item, region.upper() if region else None)
             ctx.keys[self.name] = result.key
             if self.name == "number":
@@ -562,7 +571,7 @@ class NodePlan:
         rule = nm.label_from
         assert rule is not None
         column = rule.column or nm.id_column or ""
-        value = text(cell(row, column)) or ""
+        value = text_at(row, column) or ""
         for prefix, label in rule.prefixes.items():
             if value.startswith(prefix):
                 return label
@@ -579,7 +588,7 @@ class NodePlan:
             return None
         raw_id = None
         if nm.id_column is not None:
-            raw_id = text(cell(row, nm.id_column))
+            raw_id = text_at(row, nm.id_column)
             if raw_id is None:
                 if nm.optional:
                     return None
@@ -616,12 +625,23 @@ class NodePlan:
         label = nm.label
         if label is None or nm.optional or not all(p.batchable for p in self.plans[label].values()):
             return [_attempt(self.make, row, source) for row in rows]
+        if not rows:
+            return []
         plans = self.plans[label]
         names = list(plans)
-        outcomes = [plan.column(rows) for plan in plans.values()]
-        values = [[o[0].copy() if o[0].__class__ is list else o[0] for o in col] for col in outcomes]
-        sides = [[o[1] for o in col] for col in outcomes if any(o[1] for o in col)]
-        keys = [[o[2] for o in col] for col in outcomes if any(o[2] for o in col)]
+        values: list[Sequence[Any]] = []  # per property, each row's value
+        sides: list[Sequence[dict[str, Any] | None]] = []  # the properties that give side properties
+        keys: list[Sequence[dict[str, str] | None]] = []  # and key forms
+        for plan in plans.values():
+            column_values, column_sides, column_keys = zip(*plan.column(rows), strict=True)
+            if plan.lists:  # each record gets its own list, not the one the outcomes remember
+                values.append([v.copy() if v.__class__ is list else v for v in column_values])
+            else:
+                values.append(column_values)
+            if any(column_sides):
+                sides.append(column_sides)
+            if any(column_keys):
+                keys.append(column_keys)
         id_column, id_prefix, is_ref, when = nm.id_column, nm.id_prefix, nm.ref, nm.when
         out: list[_Made | RowError | None] = []
         by_row = zip(*values, strict=True) if values else iter([()] * len(rows))  # each row's values
@@ -630,7 +650,7 @@ class NodePlan:
             if when and not _when(when, row):
                 out.append(None)
                 continue
-            raw_id = text(cell(row, id_column)) if id_column is not None else None
+            raw_id = text_at(row, id_column) if id_column is not None else None
             if raw_id is None and id_column is not None:
                 out.append(_attempt(self.make, row, source))  # make() rejects it
                 continue
@@ -681,7 +701,7 @@ class NodePlan:
             elif k in props:
                 part = _key_form(props[k])
             else:
-                part = text(cell(row, k))
+                part = text_at(row, k)
             if not part:
                 missing.append(k)
                 part = ""
@@ -752,7 +772,7 @@ class RelPlan:
             return rm.type
         rule = rm.type_from
         assert rule is not None
-        value = text(cell(row, rule.column))
+        value = text_at(row, rule.column)
         if value is None:
             if rule.default is not None:
                 return rule.default
@@ -886,7 +906,7 @@ class SpecMapper:
                 base = json.loads(props["attrs"]) if isinstance(props.get("attrs"), str) else {}
                 props["attrs"] = json.dumps({**base, **ctx.attrs}, ensure_ascii=False, sort_keys=True)
             out.warnings.extend(ctx.warnings)
-            key = "\x1f".join(text(cell(row, k)) or "" for k in rm.key)
+            key = "\x1f".join(text_at(row, k) or "" for k in rm.key)
             out.edges.append(EdgeRecord(rtype, a_label, a_id, b_label, b_id, props, self.source, ref, key))
         return out
 

@@ -151,6 +151,10 @@ class WriteResult:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
+# The types whose values are stored as text: coerce() returns a text value as it is.
+TEXT_TYPES = frozenset({PropType.STRING, PropType.DATE, PropType.DATETIME})
+
+
 def coerce(ptype: PropType, value: Any) -> Any:
     """Coerce a property value to the declared type (``None`` stays ``None``).
 
@@ -159,12 +163,12 @@ def coerce(ptype: PropType, value: Any) -> Any:
     """
     if value is None:
         return None
-    if ptype is PropType.STRING and value.__class__ is str:  # the common case, first
+    if value.__class__ is str and ptype in TEXT_TYPES:  # the common case, first
         return value
     if ptype is PropType.STRING_LIST:
         if isinstance(value, str):
             return [value]
-        return [str(v) for v in value]
+        return list(map(str, value))
     if ptype is PropType.INT:
         return int(value)
     if ptype is PropType.FLOAT:
@@ -183,9 +187,13 @@ def check_props(declared: Mapping[str, PropType], props: Mapping[str, Any], what
     out: dict[str, Any] = {}
     for name, value in props.items():
         if name not in declared:
-            raise StoreError(f"{what}: property {name!r} is not declared in the model")
+            raise _undeclared(what, name)
         out[name] = coerce(declared[name], value)
     return out
+
+
+def _undeclared(what: str, name: str) -> StoreError:
+    return StoreError(f"{what}: property {name!r} is not declared in the model")
 
 
 def node_prop_types(label: Label) -> dict[str, PropType]:
@@ -217,7 +225,7 @@ def merge_props(types: Mapping[str, PropType], current: dict[str, Any], new: Map
     """
     out = dict(current)
     for name, value in new.items():
-        if value is None or value == "" or value == []:
+        if _empty(value):
             continue
         if types.get(name) is PropType.STRING_LIST:
             merged = list(out.get(name) or [])
@@ -225,6 +233,40 @@ def merge_props(types: Mapping[str, PropType], current: dict[str, Any], new: Map
             out[name] = merged
         else:
             out[name] = value
+    return out
+
+
+def _empty(value: Any) -> bool:
+    """A value that never erases a known one, nor is stored for a new id."""
+    return value is None or value == "" or value == []
+
+
+def fresh_props(types: Mapping[str, PropType], props: Mapping[str, Any], what: str) -> dict[str, Any]:
+    """The properties a record gives an id not stored yet, in one pass.
+
+    The same as ``merge_props(types, {}, check_props(types, props, what))`` without the
+    managed properties (the same errors too), which is what most records of a load need.
+
+    >>> fresh_props({"roles": PropType.STRING_LIST, "name": PropType.STRING},
+    ...             {"roles": ["victim", "victim"], "name": "", "sources": ["x"]}, "Person")
+    {'roles': ['victim']}
+    """
+    out: dict[str, Any] = {}
+    for name, value in props.items():
+        if name in MANAGED:
+            continue
+        ptype = types.get(name)
+        if value.__class__ is str and ptype in TEXT_TYPES:  # the common case, as coerce() has it
+            if value:
+                out[name] = value
+            continue
+        if ptype is None:
+            raise _undeclared(what, name)
+        value = coerce(ptype, value)
+        if _empty(value):
+            continue
+        # merge_props() into an empty list keeps each item once, in order (items are text)
+        out[name] = list(dict.fromkeys(value)) if ptype is PropType.STRING_LIST else value
     return out
 
 
@@ -266,6 +308,19 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield batch
+
+
+def _checked(types: Mapping[str, PropType], rec: NodeRecord | EdgeRecord, what: str) -> dict[str, Any]:
+    """A record's properties, checked and coerced, without the ones the store manages."""
+    return check_props(types, {k: v for k, v in rec.props.items() if k not in MANAGED}, what)
+
+
+def _with_provenance(planned: dict[str, Any], rec: NodeRecord | EdgeRecord) -> dict[str, Any]:
+    """``planned`` with the record's source (and row reference) added to its provenance lists."""
+    planned["sources"] = merge_list(planned.get("sources"), rec.source)
+    if rec.source_ref:
+        planned["source_refs"] = merge_list(planned.get("source_refs"), f"{rec.source}:{rec.source_ref}")
+    return planned
 
 
 class GraphStore(ABC):
@@ -352,7 +407,8 @@ class GraphStore(ABC):
         for batch in batched(records, batch_size):
             by_label: dict[Label, list[NodeRecord]] = {}
             for rec in batch:
-                by_label.setdefault(Label(rec.label), []).append(rec)
+                label = rec.label if rec.label.__class__ is Label else Label(rec.label)  # Label() is slow
+                by_label.setdefault(label, []).append(rec)
             for label, recs in by_label.items():
                 result += self._upsert_node_group(label, recs)
         return result
@@ -363,23 +419,19 @@ class GraphStore(ABC):
         existing = self._existing_nodes(label, sorted({r.id for r in recs}))
         planned: dict[str, dict[str, Any]] = {}
         new_ids: set[str] = set()
+        what = str(label)
         for rec in recs:
             if not rec.id:
                 raise StoreError(f"{label}: a node without an id ({rec.source_ref or rec.source})")
-            props = check_props(types, {k: v for k, v in rec.props.items() if k not in MANAGED}, str(label))
             current = planned.get(rec.id)
-            if current is None:
-                base = existing.get(rec.id)
-                if base is None:
-                    new_ids.add(rec.id)
-                    current = {}
-                else:
-                    current = {k: v for k, v in base.items() if v is not None}
-            merged = merge_props(types, current, props)
-            merged["sources"] = merge_list(merged.get("sources"), rec.source)
-            if rec.source_ref:
-                merged["source_refs"] = merge_list(merged.get("source_refs"), f"{rec.source}:{rec.source_ref}")
-            planned[rec.id] = merged
+            if current is None and rec.id not in existing:  # a new id (most of a first load)
+                new_ids.add(rec.id)
+                merged = fresh_props(types, rec.props, what)
+            else:
+                if current is None:
+                    current = {k: v for k, v in existing[rec.id].items() if v is not None}
+                merged = merge_props(types, current, _checked(types, rec, what))
+            planned[rec.id] = _with_provenance(merged, rec)
         return self._apply_plan(label, planned, new_ids, existing, self._create_nodes, self._update_nodes)
 
     def _apply_plan(
@@ -392,21 +444,20 @@ class GraphStore(ABC):
         update: Any,
     ) -> WriteResult:
         now = utc_now()
-        creates, updates, result = [], [], WriteResult()
-        for id_, props in planned.items():
+        creates, updates = [], []
+        for id_, props in planned.items():  # the planned dicts are this upsert's own: they become the rows
             if id_ in new_ids:
-                creates.append({**props, "id": id_, "loaded_at": now, "updated_at": now})
-                result.created += 1
+                props.update(id=id_, loaded_at=now, updated_at=now)
+                creates.append(props)
             elif any(existing[id_].get(k) != v for k, v in props.items() if k not in ENDPOINTS):
-                updates.append({**props, "id": id_, "updated_at": now})
-                result.updated += 1
-            else:
-                result.unchanged += 1
+                props.update(id=id_, updated_at=now)
+                updates.append(props)
         if creates:
             self._submit(create, what, creates)
         if updates:
             self._submit(update, what, updates)
-        return result
+        unchanged = len(planned) - len(creates) - len(updates)
+        return WriteResult(created=len(creates), updated=len(updates), unchanged=unchanged)
 
     def upsert_edges(self, records: Iterable[EdgeRecord], batch_size: int = 10_000) -> WriteResult:
         """Create or update relationships by stable id; both endpoints must exist.
@@ -445,21 +496,18 @@ class GraphStore(ABC):
         existing = self._existing_edges(group, [keys[k] for k in sorted(keys)])
         planned: dict[str, dict[str, Any]] = {}
         new_ids: set[str] = set()
+        what = str(rel)
         for rec in ok:
-            props = check_props(types, {k: v for k, v in rec.props.items() if k not in MANAGED}, str(rel))
-            current = planned.get(rec.id)
-            if current is None:
-                base = existing.get(rec.id)
-                if base is None:
-                    new_ids.add(rec.id)
-                    current = {"src": rec.source_id, "dst": rec.target_id}
-                else:
-                    current = {k: v for k, v in base.items() if v is not None}
-            merged = merge_props(types, current, props)
-            merged["sources"] = merge_list(merged.get("sources"), rec.source)
-            if rec.source_ref:
-                merged["source_refs"] = merge_list(merged.get("source_refs"), f"{rec.source}:{rec.source_ref}")
-            planned[rec.id] = merged
+            eid = rec.id
+            current = planned.get(eid)
+            if current is None and eid not in existing:
+                new_ids.add(eid)
+                merged = {"src": rec.source_id, "dst": rec.target_id, **fresh_props(types, rec.props, what)}
+            else:
+                if current is None:
+                    current = {k: v for k, v in existing[eid].items() if v is not None}
+                merged = merge_props(types, current, _checked(types, rec, what))
+            planned[eid] = _with_provenance(merged, rec)
         for k in planned:  # endpoints travel with every row: updates find edges through them
             planned[k].update(src=keys[k]["src"], dst=keys[k]["dst"])
         result += self._apply_plan(group, planned, new_ids, existing, self._create_edges, self._update_edges)

@@ -411,7 +411,8 @@ def _collect(value: Any, ids: Mapping[tuple[int, int], str], nodes: dict[str, No
 
 def _columns(rows: list[dict[str, Any]], names: Sequence[str]) -> list[str]:
     """The declared columns that some row fills (an all-empty column has no type to infer)."""
-    return [n for n in names if any(row.get(n) is not None for row in rows)]
+    present = set().union(*rows)  # the names no row has are passed over without a scan of the rows
+    return [n for n in names if n in present and any(row.get(n) is not None for row in rows)]
 
 
 def _frame(rows: list[dict[str, Any]], names: Sequence[str]) -> pd.DataFrame:
