@@ -22,6 +22,8 @@ from numba import njit
 
 # Below this many sources a second thread costs more than it saves.
 _PARALLEL_MIN_SOURCES = 64
+# At most this many slices of sources, whatever the number of cores (see path_sums).
+_SLICES = 8
 
 
 @dataclass(frozen=True)
@@ -127,21 +129,28 @@ def path_sums(offsets: np.ndarray, nbrs: np.ndarray, sources: np.ndarray, thread
     """
     n = offsets.size - 1
     sources = np.asarray(sources, dtype=np.int64)
-    threads = threads or os.cpu_count() or 1
-    threads = max(1, min(threads, len(sources) // _PARALLEL_MIN_SOURCES))
+    # The sources are cut into a number of slices that depends only on how many there are,
+    # and the slices' sums are added in order: the result is the same to the last bit
+    # whatever the number of cores (ties in a ranking, and golden results, depend on it).
+    # Interleaved slices share out the sources of a heavy region.
+    count = max(1, min(_SLICES, len(sources) // _PARALLEL_MIN_SOURCES))
+    slices = [sources[k::count] for k in range(count)]
+    threads = max(1, min(threads or os.cpu_count() or 1, count))
     distance_sum = np.zeros(n, dtype=np.int64)
     reached = np.zeros(n, dtype=np.int64)
-    parts = np.zeros((threads, n))
-    # interleaved slices: sources in a heavy region are shared out, not given to one thread
-    slices = [sources[t::threads] for t in range(threads)]
+    parts = np.zeros((count, n))
     if threads == 1:
-        _sweep(offsets, nbrs, sources, parts[0], distance_sum, reached)
+        for k, part in enumerate(slices):
+            _sweep(offsets, nbrs, part, parts[k], distance_sum, reached)
     else:
         with ThreadPoolExecutor(threads) as pool:  # the kernel releases the GIL
             done = [
-                pool.submit(_sweep, offsets, nbrs, part, parts[t], distance_sum, reached)
-                for t, part in enumerate(slices)
+                pool.submit(_sweep, offsets, nbrs, part, parts[k], distance_sum, reached)
+                for k, part in enumerate(slices)
             ]
             for f in done:
                 f.result()
-    return PathSums(parts.sum(axis=0), distance_sum, reached)
+    total = np.zeros(n)
+    for row in parts:  # in slice order, never in finishing order
+        total += row
+    return PathSums(total, distance_sum, reached)

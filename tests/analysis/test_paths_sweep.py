@@ -58,3 +58,14 @@ def test_ranking_measures_equal_igraph_whether_exact_or_sampled() -> None:
     ranking = B.broker_ranking(g)
     assert ranking.betweenness.values == pytest.approx(B.betweenness(g, weight="strength").values, abs=1e-12)
     assert ranking.closeness.values == pytest.approx(weighted_cl.values, abs=1e-12)
+
+
+def test_sweep_gives_the_same_bits_on_any_number_of_cores() -> None:
+    """Ties in the ranking (and golden results) must not depend on the machine's cores."""
+    g = ig.Graph.from_networkx(nx.powerlaw_cluster_graph(700, 3, 0.3, seed=9))
+    offsets, nbrs = csr(g.vcount(), np.array(g.get_edgelist(), dtype=np.int64))
+    runs = [path_sums(offsets, nbrs, np.arange(g.vcount()), threads=t) for t in (1, 2, 3, 8, 16)]
+    for other in runs[1:]:
+        assert np.array_equal(other.betweenness, runs[0].betweenness)
+        assert np.array_equal(other.distance_sum, runs[0].distance_sum)
+        assert np.array_equal(other.reached, runs[0].reached)
