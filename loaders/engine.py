@@ -16,7 +16,8 @@ cut into batches of ``batch_size`` rows. For each batch the engine
    corrected file updates what an earlier one wrote;
 4. upserts the nodes, then the relationships (both stores decide what is new before
    writing), and counts what was created, updated and unchanged per label and type;
-5. records the batch as committed in a checkpoint file.
+5. records the batch as committed in a checkpoint file, once the store says its writes would
+   survive a kill (the embedded store checkpoints every few batches during a load).
 
 After the last batch a ``Source`` node records the file (name, file, spec, rows, sha256).
 
@@ -284,6 +285,9 @@ class _FileLoad:
         self.deferred: list[_Pending] = []
         # The last batch written but not yet accounted for (see _batch).
         self.unsettled: _Unsettled | None = None
+        # The checkpoint of the last batch settled, until the store says its writes are
+        # durable (see save_checkpoint): (file, batches, last row).
+        self.unsaved: tuple[Path, int, int] | None = None
         self.code = state.tracker.file_code(path.name) << 32
 
     # -- rows ---------------------------------------------------------------------------
@@ -347,6 +351,7 @@ class _FileLoad:
             fr.warn(w)
         if fr.error is None and checkpoint is not None and self.checkpoints is not None:
             self.checkpoints.clear(checkpoint)
+            self.unsaved = None
         fr.seconds = round(time.perf_counter() - started, 3)
         return fr
 
@@ -409,12 +414,23 @@ class _FileLoad:
                     self.reject(row, *failed[row.ref])
                 elif id(row) not in pending:
                     fr.rows_loaded += 1
-        if self.write and not skip and checkpoint is not None and self.checkpoints is not None:
-            self.checkpoints.save(checkpoint, self.source, fr.batches, last_row)
+        if self.write and not skip and checkpoint is not None:
+            self.unsaved = (checkpoint, fr.batches, last_row)
+            self.save_checkpoint()
         if self.tick is not None:
             self.tick()
         if self.on_batch is not None:
             self.on_batch(fr, fr.batches)
+
+    def save_checkpoint(self) -> None:
+        """Record the last settled batch as committed, once the store says a kill would not
+        lose it (the embedded store checkpoints every few batches during a load, and when
+        the load's writes end: the caller tries again then)."""
+        if self.unsaved is None or self.checkpoints is None or not self.store.writes_durable():
+            return
+        path, batches, last_row = self.unsaved
+        self.checkpoints.save(path, self.source, batches, last_row)
+        self.unsaved = None
 
     def _check_refs(self, batch: list[tuple[Row, Mapped]]) -> list[tuple[Row, Mapped]]:
         if not any(m.refs for _, m in batch):  # rows that only make nodes: nothing to check
@@ -718,8 +734,11 @@ def load_files(
                 tick=tick,
             )
             try:
-                with target.pipelined_writes() if not dry_run else contextlib.nullcontext():
-                    fr = load.run()
+                try:
+                    with target.pipelined_writes() if not dry_run else contextlib.nullcontext():
+                        fr = load.run()
+                finally:  # the writes have ended: a checkpoint still waiting can be saved now
+                    load.save_checkpoint()
             except KeyboardInterrupt:
                 load.fr.warn(f"{path.name}: interrupted after batch {load.fr.batches}")
                 report.files.append(load.fr)

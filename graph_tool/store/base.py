@@ -381,6 +381,15 @@ class GraphStore(ABC):
                 self._writer.shutdown(wait=True)
                 self._writer = None
 
+    def writes_durable(self) -> bool:
+        """Whether every write that has returned would survive the process being killed now.
+
+        True for Neo4j (each transaction is durable when it commits). The embedded store
+        says False between a load's checkpoints (see ``EmbeddedStore.pipelined_writes``);
+        a loader records a batch as committed only when this is True.
+        """
+        return True
+
     def drain(self) -> None:
         """Wait for the writes queued by :meth:`pipelined_writes`; raise the first failure."""
         if self._writer is None:
