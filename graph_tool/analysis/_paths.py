@@ -14,6 +14,7 @@ Compiled by numba on first use and cached beside this file.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -127,18 +128,43 @@ def path_sums(offsets: np.ndarray, nbrs: np.ndarray, sources: np.ndarray, thread
     >>> (s.betweenness / 2).tolist(), s.distance_sum.tolist(), s.reached.tolist()
     ([0.0, 2.0, 2.0, 0.0], [6, 4, 4, 6], [3, 3, 3, 3])
     """
-    n = offsets.size - 1
     sources = np.asarray(sources, dtype=np.int64)
     # The sources are cut into a number of slices that depends only on how many there are,
     # and the slices' sums are added in order: the result is the same to the last bit
     # whatever the number of cores (ties in a ranking, and golden results, depend on it).
     # Interleaved slices share out the sources of a heavy region.
     count = max(1, min(_SLICES, len(sources) // _PARALLEL_MIN_SOURCES))
-    slices = [sources[k::count] for k in range(count)]
-    threads = max(1, min(threads or os.cpu_count() or 1, count))
+    parts, distance_sum, reached = _sweep_slices(offsets, nbrs, [sources[k::count] for k in range(count)], threads)
+    total = np.zeros(offsets.size - 1)
+    for row in parts:  # in slice order, never in finishing order
+        total += row
+    return PathSums(total, distance_sum, reached)
+
+
+def dependencies_each(
+    offsets: np.ndarray, nbrs: np.ndarray, batches: Sequence[Sequence[int]], threads: int | None = None
+) -> np.ndarray:
+    """Brandes dependencies from each batch of sources on its own (one row per batch, in
+    order), the batches shared out over threads: what sampled betweenness estimates from.
+
+    >>> offsets, nbrs = csr(4, np.array([[0, 1], [1, 2], [2, 3]]))
+    >>> dependencies_each(offsets, nbrs, [[0], [3]]).tolist()
+    [[0.0, 2.0, 1.0, 0.0], [0.0, 1.0, 2.0, 0.0]]
+    """
+    slices = [np.asarray(b, dtype=np.int64) for b in batches]
+    return _sweep_slices(offsets, nbrs, slices, threads)[0]
+
+
+def _sweep_slices(
+    offsets: np.ndarray, nbrs: np.ndarray, slices: Sequence[np.ndarray], threads: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each slice's dependencies (a row per slice) and the distance sums, the slices run on
+    up to ``threads`` threads (the machine's cores by default)."""
+    n = offsets.size - 1
     distance_sum = np.zeros(n, dtype=np.int64)
     reached = np.zeros(n, dtype=np.int64)
-    parts = np.zeros((count, n))
+    parts = np.zeros((len(slices), n))
+    threads = max(1, min(threads or os.cpu_count() or 1, len(slices)))
     if threads == 1:
         for k, part in enumerate(slices):
             _sweep(offsets, nbrs, part, parts[k], distance_sum, reached)
@@ -150,7 +176,4 @@ def path_sums(offsets: np.ndarray, nbrs: np.ndarray, sources: np.ndarray, thread
             ]
             for f in done:
                 f.result()
-    total = np.zeros(n)
-    for row in parts:  # in slice order, never in finishing order
-        total += row
-    return PathSums(total, distance_sum, reached)
+    return parts, distance_sum, reached

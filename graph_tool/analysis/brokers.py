@@ -22,7 +22,6 @@ measured from the spread between batches of sources.
 from __future__ import annotations
 
 import math
-import os
 import warnings
 from collections.abc import Hashable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -303,18 +302,15 @@ def _adjacency(v: IGraphView) -> tuple[np.ndarray, np.ndarray]:
     return found
 
 
-def _sweep(v: IGraphView, sources: list[int] | None = None) -> PathSums:
-    """Unweighted shortest-path sums from ``sources`` (everyone when None, kept on the view:
-    the exact betweenness and closeness of a ranking share one sweep)."""
-    from graph_tool.analysis._paths import path_sums
+def _sweep(v: IGraphView) -> PathSums:
+    """Unweighted shortest-path sums from everyone, kept on the view: the exact betweenness
+    and closeness of a ranking share one sweep."""
+    from graph_tool.analysis._paths import path_sums  # numba: see _adjacency
 
-    offsets, nbrs = _adjacency(v)
-    if sources is None:
-        if "all_pairs" not in v.memo:
-            v.memo["all_pairs"] = path_sums(offsets, nbrs, np.arange(v.n))
-        found: PathSums = v.memo["all_pairs"]
-        return found
-    return path_sums(offsets, nbrs, np.asarray(sources, dtype=np.int64))
+    if "all_pairs" not in v.memo:
+        v.memo["all_pairs"] = path_sums(*_adjacency(v), np.arange(v.n))
+    found: PathSums = v.memo["all_pairs"]
+    return found
 
 
 def _batches(n: int, samples: int, seed: int) -> list[list[int]]:
@@ -372,9 +368,9 @@ def _betweenness(
     if weighted:
         parts = [np.asarray(v.graph.betweenness(directed=False, weights=w, sources=b), dtype=float) for b in batches]
     else:
-        _adjacency(v)  # built once, before the threads share it
-        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # the kernel holds no GIL
-            parts = [s.betweenness / 2 for s in pool.map(_sweep, repeat(v), batches)]
+        from graph_tool.analysis._paths import dependencies_each  # numba: see _adjacency
+
+        parts = list(dependencies_each(*_adjacency(v), batches) / 2)  # batches on both cores
     for i, (b, part) in enumerate(zip(batches, parts, strict=True)):
         ests[i] = part * n / len(b) * scale
     sizes = np.array([len(b) for b in batches], dtype=float)
@@ -1191,8 +1187,8 @@ def broker_ranking(
     }
     cross = role_counts[:, [ROLES.index(r) for r in CROSS_GROUP_ROLES]].sum(axis=1).astype(float)
     cut_list = [0] * n
-    for pid, parts_left in cuts.pieces.items():
-        cut_list[index[pid]] = sum(parts_left[1:])
+    for pid in cuts.pieces:
+        cut_list[index[pid]] = cuts.cuts_off(pid)
     cut_arr = np.array(cut_list, dtype=float)
     evidence_arr = np.zeros((n, len(EVIDENCE_COMPONENTS)))
     for pid, recorded in evidence.items():
