@@ -65,6 +65,7 @@ def open_store(value: str | None = None, read_only: bool = False, loading: bool 
     """Open the store named by ``value`` / ``GRAPH_TOOL_STORE`` (``loading``: for a load)."""
     spec = store_spec(value)
     if spec.kind == "neo4j":
+        from graph_tool.server.neo4j_server import import_dir_for
         from graph_tool.store.neo4j_store import Neo4jStore
 
         return Neo4jStore(
@@ -72,6 +73,7 @@ def open_store(value: str | None = None, read_only: bool = False, loading: bool 
             os.environ.get("NEO4J_USER", "neo4j"),
             neo4j_password(),
             os.environ.get("NEO4J_DATABASE", "neo4j"),
+            import_dir=import_dir_for(spec.location),
         )
     from graph_tool.store.embedded import EmbeddedStore
 

@@ -46,6 +46,7 @@ from typing import Any, Protocol
 
 from graph_tool.model import Label, PropType, Rel
 from graph_tool.store.base import EdgeRecord, GraphStore, NodeRecord, StoreError, node_prop_types, rel_prop_types
+from loaders.bulk import BulkLoad, spec_fits
 from loaders.dryrun import DryRunStore
 from loaders.formats import FtmMapper, NodesEdgesMapper
 from loaders.mapping import Mapped, RowError, SpecMapper
@@ -265,6 +266,7 @@ class _FileLoad:
         progress: Progress | None,
         on_batch: Callable[[FileReport, int], None] | None,
         tick: Callable[[], None] | None,
+        bulk: bool = False,
     ) -> None:
         self.store = store
         self.spec = spec
@@ -289,6 +291,8 @@ class _FileLoad:
         # durable (see save_checkpoint): (file, batches, last row).
         self.unsaved: tuple[Path, int, int] | None = None
         self.code = state.tracker.file_code(path.name) << 32
+        self.bulk = bulk
+        self.bulk_done = False
 
     # -- rows ---------------------------------------------------------------------------
     def reject(self, row: Row, field_name: str, reason: str) -> None:
@@ -319,6 +323,8 @@ class _FileLoad:
                 fr.warn(f"{fr.file}: an earlier load stopped after batch {done}; loading all of it again")
         try:
             self.mapper.start_file(self.source, self.path)
+            if self.bulk and not skip and self._bulk(info):
+                rows = iter(())  # loaded column-wise: nothing left for the batched path
             buffer: list[Row] = []  # rows read, mapped a batch at a time
             checked = False
             for row in rows:
@@ -331,7 +337,7 @@ class _FileLoad:
                 if len(buffer) >= self.batch_size:
                     self._batch(self._map(buffer), fr.batches < skip, checkpoint, row.row)
                     buffer = []
-            if not checked:
+            if not checked and not self.bulk_done:
                 for w in self.mapper.check_columns(info):
                     fr.warn(w)
             if buffer:
@@ -354,6 +360,19 @@ class _FileLoad:
             self.unsaved = None
         fr.seconds = round(time.perf_counter() - started, 3)
         return fr
+
+    def _bulk(self, info: FileInfo) -> bool:
+        """Load the file column-wise (:mod:`loaders.bulk`) if it fits; False, with nothing
+        written or reported, when it must go the batched way."""
+        load = BulkLoad(self, info)
+        if load.file_fits() is not None:
+            return False
+        mark = len(info.warnings)
+        if not load.run():
+            del info.warnings[mark:]  # the batched path's reader gives them again
+            return False
+        self.bulk_done = True
+        return True
 
     # -- batches ------------------------------------------------------------------------
     def _map(self, rows: list[Row]) -> list[tuple[Row, Mapped]]:
@@ -690,6 +709,7 @@ def load_files(
     checkpoint_dir: Path | None = None,
     report: LoadReport | None = None,
     state: LoadState | None = None,
+    bulk: bool = True,
 ) -> LoadReport:
     """Load ``files`` into ``store`` with ``spec`` (a :class:`Spec`, built-in name or path).
 
@@ -698,6 +718,9 @@ def load_files(
     """
     spec = spec if isinstance(spec, Spec) else load_spec(spec)
     report = report if report is not None else LoadReport(store.describe(), dry_run=dry_run)
+    # Column-wise (loaders.bulk) only where no other file shares the load's reconciling:
+    # one file, with a state of its own.
+    bulk = bulk and not dry_run and state is None and len(files) == 1 and spec_fits(spec) is None
     state = state if state is not None else LoadState()
     target: GraphStore = store
     if dry_run:
@@ -732,6 +755,7 @@ def load_files(
                 progress=counter,
                 on_batch=on_batch,
                 tick=tick,
+                bulk=bulk,
             )
             try:
                 try:

@@ -69,6 +69,7 @@ class FileReport:
     rows_skipped: int = 0
     batches: int = 0
     batches_resumed: int = 0  # committed by an earlier, interrupted run: not written again
+    bulk: bool = False  # a first load written column-wise, in one go (see loaders.bulk)
     nodes: dict[str, Counts] = field(default_factory=dict)
     relationships: dict[str, Counts] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)

@@ -1,5 +1,6 @@
 """What only the embedded store (LadybugDB) needs: living within its buffer pool, and loads
-that checkpoint every few batches yet resume to every row after a kill."""
+that checkpoint every few batches (or write a first load in one COPY) yet come back to every
+row after a kill."""
 
 from __future__ import annotations
 
@@ -50,7 +51,9 @@ def kill_after(report, batch):
     if batch == int(sys.argv[4]):
         os._exit(9)  # no close, no checkpoint: as a kill would leave it
 
-load_files(store, [Path(sys.argv[2])], "people", batch_size=100, on_batch=kill_after, checkpoint_dir=saved)
+load_files(
+    store, [Path(sys.argv[2])], "people", batch_size=100, on_batch=kill_after, checkpoint_dir=saved, bulk=False
+)
 """
 
 
@@ -78,5 +81,50 @@ def test_a_killed_load_resumes_to_every_row_without_skipping_any(tmp_path: Path,
         assert store.counts()[Label.PERSON] == 2000
         assert resumed.nodes["Person"].created == 2000 - survived
         assert not list(saved.glob("*.json"))
+    finally:
+        store.close()
+
+
+_KILLED_BULK_LOAD = """
+import os, sys
+from pathlib import Path
+import graph_tool.store.embedded as embedded
+from loaders.engine import load_files
+
+embedded._REOPEN_AFTER_ROWS = int(sys.argv[3])
+original = embedded.EmbeddedStore.create_nodes_bulk
+
+def create_then_die(self, label, nodes):
+    original(self, label, nodes)
+    os._exit(9)  # the COPY is done; the load's closing checkpoint never comes
+
+embedded.EmbeddedStore.create_nodes_bulk = create_then_die
+load_files(embedded.EmbeddedStore(sys.argv[1]), [Path(sys.argv[2])], "people")
+"""
+
+
+@pytest.mark.parametrize("reopen_after", [1_000, 10**9], ids=["checkpointed", "not-checkpointed"])
+def test_a_first_load_killed_after_its_copy_is_whole_or_absent_and_loads_again(
+    tmp_path: Path, reopen_after: int
+) -> None:
+    """A first load writes its nodes in one COPY (loaders.bulk): a kill right after it
+    leaves all of them (when the store checkpointed: a large COPY) or none, never part, and
+    loading again brings every row in once."""
+    people = tmp_path / "people.csv"
+    header = "person_id,full_name,aliases,birth_date,sex,nationality,roles,indicators,notes\n"
+    people.write_text(header + "".join(f"P-{i:05d},Person {i},,1990-01-01,female,VN,victim,,\n" for i in range(2000)))
+    case = tmp_path / "case"
+    args = [str(case), str(people), str(reopen_after)]
+    done = subprocess.run([sys.executable, "-c", _KILLED_BULK_LOAD, *args], check=False, timeout=300)
+    assert done.returncode == 9
+    store = EmbeddedStore(case)
+    try:
+        survived = store.counts()[Label.PERSON]
+        assert survived == (2000 if reopen_after < 2000 else 0)
+        again = load_files(store, [people], "people")
+        f = again.files[0]
+        assert f.bulk == (survived == 0) and f.rows_loaded == f.rows_read == 2000
+        assert store.counts()[Label.PERSON] == 2000
+        assert (again.nodes["Person"].created, again.nodes["Person"].unchanged) == (2000 - survived, survived)
     finally:
         store.close()

@@ -40,6 +40,8 @@ def _print_summary(report: object) -> None:
     )
     console.print(total, highlight=False)
     for f in report.files:
+        if f.bulk:
+            console.print(f"{f.file}: a first load, written column-wise in one go", highlight=False, markup=False)
         if f.error:
             console.print(f"[red]error[/red] {f.error}", highlight=False)
         if f.rejects_file:
@@ -103,6 +105,11 @@ Example:
 @click.option("--resume", is_flag=True, help="Skip the batches an interrupted load of the same files committed.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--no-matches", is_flag=True, help="Do not propose possible matches of the people loaded.")
+@click.option(
+    "--batched",
+    is_flag=True,
+    help="Write batch by batch even where a first load of one plain file could be written column-wise in one go.",
+)
 def load_cmd(
     files: tuple[Path, ...],
     spec_name: str,
@@ -114,6 +121,7 @@ def load_cmd(
     resume: bool,
     no_progress: bool,
     no_matches: bool,
+    batched: bool,
 ) -> None:
     """Load files with a mapping spec; print a summary, write the report and rejected rows.
 
@@ -136,6 +144,7 @@ def load_cmd(
             resume=resume,
             rejects=rejects,
             progress=_progress_wanted(no_progress),
+            bulk=not batched,
         )
         if not (dry_run or no_matches or report.interrupted):
             propose_matches(s, report.nodes)

@@ -209,6 +209,19 @@ def bolt_port() -> int:
     return port
 
 
+def import_dir_for(uri: str) -> Path | None:
+    """The import folder of the project's own server when ``uri`` points at it (it reads
+    files there with ``LOAD CSV``), else None.
+
+    >>> import_dir_for("bolt://db.example.org:7687") is None
+    True
+    """
+    port = bolt_port()
+    ours = {f"{scheme}://{host}:{port}" for scheme in ("bolt", "neo4j") for host in (BOLT_HOST, "localhost")}
+    folder = instance_dir() / "import"
+    return folder if uri.rstrip("/") in ours and folder.is_dir() else None
+
+
 def _uri(port: int) -> str:
     return f"bolt://{BOLT_HOST}:{port}"
 
@@ -406,6 +419,8 @@ def _conf_text(port: int, lib: Path, apoc: bool) -> str:
         f"server.directories.logs={inst / 'logs'}",
         f"server.directories.run={inst / 'run'}",
         f"server.directories.import={inst / 'import'}",
+        # LOAD CSV reads RFC 4180 quoting only: a backslash before a quote is text
+        "dbms.import.csv.legacy_quote_escaping=false",
         f"server.directories.plugins={inst / 'plugins'}",
         f"server.directories.licenses={inst / 'licenses'}",
         f"server.directories.lib={lib}",

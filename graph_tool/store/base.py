@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -310,6 +311,26 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
+def arrow_batches(nodes: Any, size: int) -> Iterator[Any]:
+    """Record batches of at most ``size`` rows of an Arrow table or a Parquet file (its path)."""
+    if isinstance(nodes, Path):
+        import pyarrow.parquet as pq
+
+        yield from pq.ParquetFile(nodes).iter_batches(batch_size=size)
+    else:
+        yield from nodes.to_batches(max_chunksize=size)
+
+
+def arrow_columns(nodes: Any) -> tuple[list[str], int]:
+    """The column names and the number of rows of an Arrow table or a Parquet file."""
+    if isinstance(nodes, Path):
+        import pyarrow.parquet as pq
+
+        meta = pq.read_metadata(nodes)
+        return meta.schema.to_arrow_schema().names, meta.num_rows
+    return list(nodes.column_names), nodes.num_rows
+
+
 def _checked(types: Mapping[str, PropType], rec: NodeRecord | EdgeRecord, what: str) -> dict[str, Any]:
     """A record's properties, checked and coerced, without the ones the store manages."""
     return check_props(types, {k: v for k, v in rec.props.items() if k not in MANAGED}, what)
@@ -521,6 +542,21 @@ class GraphStore(ABC):
             planned[k].update(src=keys[k]["src"], dst=keys[k]["dst"])
         result += self._apply_plan(group, planned, new_ids, existing, self._create_edges, self._update_edges)
         return result
+
+    def create_nodes_bulk(self, label: Label, nodes: Any) -> None:
+        """Create nodes of ``label``, none of which exists yet, from an Arrow table or a
+        Parquet file (its path) whose columns are their properties (``id`` and the
+        provenance ones included; a null is no property).
+
+        For a first load (see :mod:`loaders.bulk`): nothing is read back or merged. This
+        default creates them through :meth:`_create_nodes`, 10,000 at a time; a store with
+        a bulk import of its own overrides it.
+        """
+        for batch in arrow_batches(nodes, 10_000):
+            rows = [{k: v for k, v in row.items() if v is not None} for row in batch.to_pylist()]
+            self.drain()  # one batch written while the next is read: memory stays one batch
+            self._submit(self._create_nodes, label, rows)
+        self.drain()
 
     # -- primitives each store implements (plain rows in and out) --------------------
     @abstractmethod

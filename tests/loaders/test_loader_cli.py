@@ -55,6 +55,23 @@ def test_load_command(write: Callable[..., Path], tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "missing column" in missing.output
 
 
+def test_load_command_writes_a_first_load_column_wise_unless_asked_to_batch(
+    write: Callable[..., Path], tmp_path: Path
+) -> None:
+    people = write("people.csv", HEADER + "P-1,A,,,,,victim,,\nP-2,B,,1990-02-30,,,,,\n")
+    runner = CliRunner()
+    said = {}
+    for flags in ([], ["--batched"]):
+        report_path = tmp_path / f"report{len(flags)}.json"
+        args = ["load", str(people), "--spec", "people", "--store", str(tmp_path / f"case{len(flags)}")]
+        result = runner.invoke(main, [*args, "--report", str(report_path), "--no-progress", *flags])
+        assert result.exit_code == 0, result.output
+        said[bool(flags)] = "written column-wise" in result.output
+        report = json.loads(report_path.read_text())
+        assert report["files"][0]["bulk"] is not bool(flags) and report["rows_loaded"] == 1
+    assert said == {False: True, True: False}
+
+
 @pytest.mark.slow
 def test_generated_case_loads_and_reloads(store: GraphStore, tmp_path: Path) -> None:
     from sample_data import generate
