@@ -5,11 +5,18 @@ server). For each size it writes a ``people`` file (the layout of ``people.csv``
 it four ways, each in a fresh child process, so that peak memory (``ru_maxrss``) is the
 run's own:
 
-* ``loader/embedded``: :func:`loaders.engine.load_files` into a new case folder;
+* ``loader/embedded``: :func:`loaders.engine.load_files` into a new case folder (a first
+  load of a plain file: the column-wise path of :mod:`loaders.bulk`);
+* ``batched/embedded``: the same, made to write batch by batch (``bulk=False``), the path
+  every load that is not a first load of a plain file takes;
 * ``COPY FROM/embedded``: LadybugDB's ``COPY Person(...) FROM (LOAD FROM file RETURN ...)``;
-* ``loader/neo4j``: the loader into the project's Neo4j server (the database is cleared);
+* ``loader/neo4j``, ``batched/neo4j``: the same into the project's Neo4j server (the
+  database is cleared);
 * ``LOAD CSV/neo4j``: ``LOAD CSV ... CALL { MERGE ... } IN TRANSACTIONS OF 10000 ROWS``
   from the server's import folder;
+* ``LOAD CSV, 12 props/neo4j``: the same, but creating what the loader writes: the name
+  key (here ``toLower`` of the name), the provenance lists (the row from ``linenumber()``)
+  and the two timestamps, ``CREATE`` as the loader's first load does;
 * ``writes only``: the nodes the loader created (captured once, with their provenance,
   name keys and timestamps: more columns than the file has), written again through the
   store's own create path in the loader's batches, with nothing else to do. It is the
@@ -50,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 
 FIRST = ("Lan", "Minh", "Anna", "Wei", "Hnin", "Tun", "Mai", "Hoa", "Sokha", "Nimal", "Thu", "Bopha")
 LAST = ("Nguyen", "Tran", "Wang", "Li", "Aung", "Soe", "Pham", "Kim", "Chan", "Perera", "Le", "Sok")
+METHODS = ("loader", "batched", "bulk", "same", "writes")
 HEADER = ("person_id", "full_name", "aliases", "birth_date", "sex", "nationality", "roles", "indicators", "notes")
 
 
@@ -91,10 +99,10 @@ def _open(kind: str, case: Path, loading: bool) -> Any:
     return open_store(bolt_uri())
 
 
-def _autocommit(store: Any, query: str) -> None:
+def _autocommit(store: Any, query: str, params: dict[str, Any] | None = None) -> None:
     """Neo4j only: a query in an auto-commit transaction (needed by IN TRANSACTIONS)."""
     with store._driver.session(database=store.database) as session:
-        session.run(query).consume()
+        session.run(query, params or {}).consume()
 
 
 def _clear_neo4j(store: Any) -> None:
@@ -135,7 +143,7 @@ def capture_created(path: Path, case: Path, batch: int) -> Path:
             original(label, rows)
 
         store._create_nodes = create
-        load_files(store, [path], "people", batch_size=batch)
+        load_files(store, [path], "people", batch_size=batch, bulk=False)
     store.close()
     shutil.rmtree(case, ignore_errors=True)
     return out
@@ -157,7 +165,7 @@ def writes_only(store: Any, created: Path) -> tuple[int, float]:
 
 def child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[str, Any]:
     created = capture_created(path, case, batch) if method == "writes" else None
-    store = _open(kind, case, loading=method in ("loader", "writes"))
+    store = _open(kind, case, loading=method in ("loader", "batched", "writes"))
     if kind == "neo4j":
         _clear_neo4j(store)
     store.create_schema()
@@ -165,9 +173,9 @@ def child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[st
     from loaders.engine import load_files  # imported before the clock starts
 
     start = time.perf_counter()
-    if method == "loader":
-        timer = _Timer(store, ("drain", "_existing_nodes", "_create_nodes", "_update_nodes"))
-        report = load_files(store, [path], "people", batch_size=batch)
+    if method in ("loader", "batched"):
+        timer = _Timer(store, ("drain", "_existing_nodes", "_create_nodes", "_update_nodes", "create_nodes_bulk"))
+        report = load_files(store, [path], "people", batch_size=batch, bulk=method == "loader")
         out["rows"] = report.rows_loaded
         out["rejected"] = report.rows_rejected
         out["phases"] = {k: round(v, 2) for k, v in timer.seconds.items()}
@@ -193,11 +201,21 @@ def child(method: str, kind: str, path: Path, case: Path, batch: int) -> dict[st
             "n.indicators = CASE r.indicators WHEN '' THEN null ELSE split(r.indicators, ';') END "
             "} IN TRANSACTIONS OF 10000 ROWS"
         )
+        if method == "same":  # what the loader writes: a name key, provenance, timestamps
+            query = query.replace("MERGE (n:Person {id: r.person_id}) SET n:Entity,", "CREATE (n:Person:Entity) SET")
+            query = query.replace("n.name = r.full_name,", "n.id = r.person_id, n.name = r.full_name,")
+            query = query.replace(
+                "} IN TRANSACTIONS",
+                ", n.name_key = toLower(r.full_name), n.sources = [$source], "
+                "n.source_refs = [$source + ':' + $file + ':' + toString(linenumber())], "
+                "n.loaded_at = $now, n.updated_at = $now } IN TRANSACTIONS",
+            )
+        params = {"source": f"people:{path.name}", "file": path.name, "now": "2026-11-29T00:00:00+00:00"}
         try:
-            _autocommit(store, query)
+            _autocommit(store, query, params if method == "same" else None)
         finally:
             target.unlink(missing_ok=True)
-    out["seconds"] = round(out.pop("writing", time.perf_counter() - start), 2)
+    out["seconds"] = round(out.pop("writing", time.perf_counter() - start), 3)
     out["persons"] = store.counts()[Label.PERSON]
     out["rows"] = out.get("rows", out["persons"])
     if created is not None:
@@ -231,7 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-neo4j", action="store_true")
     parser.add_argument("--skip-embedded", action="store_true")
     parser.add_argument(
-        "--only", choices=("loader", "bulk", "writes"), help="run only the loader, the bulk imports or the writes"
+        "--only",
+        choices=METHODS,
+        help="run only the loader, the loader made to write batch by batch, the bulk imports or the writes",
     )
     parser.add_argument("--no-warmup", action="store_true", help="time Neo4j's first runs cold")
     parser.add_argument("--child", nargs=5, metavar=("METHOD", "KIND", "FILE", "CASE", "BATCH"), help=argparse.SUPPRESS)
@@ -241,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(method, kind, Path(file), Path(case), int(batch))))
         return 0
     kinds = [k for k in ("embedded", "neo4j") if not getattr(args, f"skip_{k}")]
-    methods = [m for m in ("loader", "bulk", "writes") if args.only in (None, m)]
+    methods = [m for m in METHODS if args.only in (None, m)]
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         if "neo4j" in kinds and not args.no_warmup:
             # A server just started runs its first queries interpreted (2,900 rows/s for the
@@ -257,18 +277,34 @@ def main(argv: list[str] | None = None) -> int:
             write_people(path, n)
             size = path.stat().st_size / 2**20
             print(f"\n== {n:,} rows ({size:.1f} MiB), batch {args.batch:,}")
-            print(f"{'method':<22}{'seconds':>9}{'rows/s':>10}{'peak MiB':>10}  notes")
+            print(f"{'method':<26}{'seconds':>9}{'rows/s':>10}{'peak MiB':>10}  notes")
             for kind in kinds:
+                rates: dict[str, float] = {}
                 for method in methods:
                     bulk = "COPY FROM" if kind == "embedded" else "LOAD CSV"
-                    label = {"loader": "loader", "bulk": bulk, "writes": "writes only"}[method]
+                    if method == "same" and kind == "embedded":
+                        continue  # LadybugDB's LOAD FROM has no line number for the provenance
+                    label = {
+                        "loader": "loader",
+                        "batched": "batched",
+                        "bulk": bulk,
+                        "same": f"{bulk}, 12 props",
+                        "writes": "writes only",
+                    }[method]
                     r = run_child(method, kind, path, Path(tmp) / f"case-{kind}-{method}-{n}", args.batch)
                     if "error" in r:
-                        print(f"{label + '/' + kind:<22} error: {r['error']}")
+                        print(f"{label + '/' + kind:<26} error: {r['error']}")
                         continue
                     rate = r["rows"] / r["seconds"] if r["seconds"] else float("inf")
+                    rates[method] = rate
                     notes = ""
-                    if "phases" in r:
+                    if "phases" in r and r["phases"]["create_nodes_bulk"]:
+                        ph = r["phases"]
+                        notes = (
+                            f"column-wise: the store's bulk create {ph['create_nodes_bulk']:.1f}s, "
+                            f"read+check+map {r['seconds'] - ph['create_nodes_bulk']:.1f}s"
+                        )
+                    elif "phases" in r:
                         ph = r["phases"]
                         notes = (
                             f"writes {ph['_create_nodes'] + ph['_update_nodes']:.1f}s on the writer thread, "
@@ -276,8 +312,12 @@ def main(argv: list[str] | None = None) -> int:
                             f"read+map+reconcile+plan {r['seconds'] - ph['drain'] - ph['_existing_nodes']:.1f}s"
                         )
                     name = f"{label}/{kind}"
-                    print(f"{name:<22}{r['seconds']:>9.2f}{rate:>10,.0f}{r['peak_rss_mib']:>10,.0f}  {notes}")
+                    print(f"{name:<26}{r['seconds']:>9.3f}{rate:>10,.0f}{r['peak_rss_mib']:>10,.0f}  {notes}")
                     sys.stdout.flush()
+                if "loader" in rates and "bulk" in rates:
+                    print(f"{'':<26}loader / {bulk}: {rates['loader'] / rates['bulk']:.2f} of its rate")
+                if "loader" in rates and "same" in rates:
+                    print(f"{'':<26}loader / {bulk} of the same properties: {rates['loader'] / rates['same']:.2f}")
     return 0
 
 
