@@ -28,9 +28,11 @@ writing anything, and the engine loads the file the batched way:
 * no node of that label in the store yet, and no id repeated in the file (the batched
   path would reconcile repeats, first value first).
 
-A kill during the write leaves nothing half done: the nodes come in one statement, and a
-load run again either finds the label empty (and writes it all) or not (and goes the
-batched way, which finds every node there and changes nothing).
+Nothing is written before every row is mapped and every check has passed. On LadybugDB
+the nodes then come in one ``COPY``, all or nothing; on Neo4j, ``LOAD CSV`` commits them
+5,000 at a time. Either way a load run again after a kill finds the label empty (and
+writes it all) or not (and goes the batched way, which finds the nodes already there
+unchanged and creates the rest).
 """
 
 from __future__ import annotations

@@ -21,6 +21,10 @@ cut into batches of ``batch_size`` rows. For each batch the engine
 
 After the last batch a ``Source`` node records the file (name, file, spec, rows, sha256).
 
+**First loads**: a load of one plain CSV file into a label with no nodes yet is written
+column-wise, in one go, by :mod:`loaders.bulk`, with the same report, rejections and
+graph; it hands the file back to the batches above whenever it could not give the same.
+
 **Dry run**: the same, through :class:`~loaders.dryrun.DryRunStore`, which reads the store
 to plan every upsert and writes nothing. **Idempotent**: ids are stable, so loading the same
 files again reports 0 created and 0 updated. **Resumable**: after an interruption (Ctrl-C,
