@@ -26,7 +26,10 @@ writing anything, and the engine loads the file the batched way:
   record per line (no blank line): then Arrow and the batched path's reader cut the file
   into the same cells and number the rows alike;
 * no node of that label in the store yet, and no id repeated in the file (the batched
-  path would reconcile repeats, first value first).
+  path would reconcile repeats, first value first);
+* no more rows than the store takes in one write (``GraphStore.bulk_rows_limit``: for
+  LadybugDB, what one COPY fits in its buffer pool, about 1M rows in the 256 MiB a load
+  opens it with).
 
 Nothing is written before every row is mapped and every check has passed. On LadybugDB
 the nodes then come in one ``COPY``, all or nothing; on Neo4j, ``LOAD CSV`` commits them
@@ -180,6 +183,9 @@ class BulkLoad:
         if scan.cr != scan.crlf:
             return "carriage returns inside lines"
         self.lines = scan.newlines + (0 if scan.ends_with_newline else 1)
+        limit = self.load.store.bulk_rows_limit()
+        if limit is not None and self.lines - 1 > limit:
+            return f"more rows than the store takes in one write ({limit:,})"
         self.delimiter = self.spec.reader.delimiter or _sniff(scan.first_line.decode("utf-8-sig", "replace"))
         header = scan.first_line.decode(info.encoding).rstrip("\r")
         mark = len(info.warnings)

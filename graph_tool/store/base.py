@@ -543,6 +543,10 @@ class GraphStore(ABC):
         result += self._apply_plan(group, planned, new_ids, existing, self._create_edges, self._update_edges)
         return result
 
+    def bulk_rows_limit(self) -> int | None:
+        """The most nodes :meth:`create_nodes_bulk` takes at once (None: no limit)."""
+        return None
+
     def create_nodes_bulk(self, label: Label, nodes: Any) -> None:
         """Create nodes of ``label``, none of which exists yet, from an Arrow table or a
         Parquet file (its path) whose columns are their properties (``id`` and the

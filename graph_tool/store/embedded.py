@@ -52,6 +52,7 @@ _WRITE_WORDS = re.compile(
 
 _COPY_HELD_BYTES = 32 * 1024 * 1024  # buffer pool a COPY holds until the database closes
 _REOPEN_AFTER_ROWS = 100_000  # a bulk COPY at least this large is followed by a reopen
+BULK_ROWS_PER_MIB = 4_000  # rows one bulk COPY may take per MiB of buffer pool (see bulk_rows_limit)
 # During a load, a checkpoint at least every this many COPYs (see pipelined_writes): what a
 # killed load loses, and its resume writes again.
 CHECKPOINT_EVERY = 8
@@ -210,6 +211,11 @@ class EmbeddedStore(GraphStore):
         # than UNWIND ... CREATE (whose cost is parameter type inference).
         names = _columns(rows, cypher.node_prop_names(label))
         self._copy(f"COPY {label}({', '.join(names)}) FROM $df", _frame(rows, names))
+
+    def bulk_rows_limit(self) -> int:
+        # One COPY must fit the buffer pool: 1M people rows fit 192 MiB, not 128; 3M do
+        # not fit 192 MiB (and a COPY that fails leaves the pool full).
+        return (self._pool >> 20) * BULK_ROWS_PER_MIB
 
     def create_nodes_bulk(self, label: Label, nodes: Any) -> None:
         # One COPY, LadybugDB's own bulk import, from the table or the file. One: a second

@@ -296,3 +296,18 @@ def test_arrow_name_keys_and_dates_are_the_normalisers_own() -> None:
             continue
         assert not got.slow[i] and got.values[i].as_py() == expected, raw
     assert isinstance(got.slow, np.ndarray)
+
+
+def test_a_file_larger_than_one_bulk_write_goes_the_batched_way(
+    embedded_store: GraphStore, write: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One LadybugDB COPY must fit the buffer pool (a COPY too large fails whole): a file
+    with more rows than the store takes at once is loaded batch by batch."""
+    import graph_tool.store.embedded as embedded
+
+    path = write("people.csv", HEADER + "\n".join(MESSY_ROWS) + "\n")
+    limit = embedded_store.bulk_rows_limit()
+    assert limit is not None and limit >= 500_000  # about 1M rows at the loading pool of 256 MiB
+    monkeypatch.setattr(embedded, "BULK_ROWS_PER_MIB", 0)
+    report = _assert_same(embedded_store, path)
+    assert not report.files[0].bulk
