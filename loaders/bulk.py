@@ -128,7 +128,7 @@ def spec_fits(spec: Spec) -> str | None:
         return "a property depends on more than its own cell"
     declared = {p.name for p in NODE_TYPES[nm.label].all_properties}
     plans = plan.plans[nm.label]
-    if any(side in plans for p in plans.values() for side in _side_names(p)):
+    if any(side in plans for p in plans.values() for side in p.side_names):
         return "the spec maps a property a normaliser also gives (a name key, a phone's parts)"
     if not {"sources", "source_refs", "loaded_at", "updated_at"} <= declared:
         return "the label has no provenance columns"
@@ -226,7 +226,8 @@ class BulkLoad:
         """
         load, info = self.load, self.info
         _clean_header(self.names, info)  # its warnings, as the batched path's reader gives them
-        for w in self.mapper.check_columns(info_with(info, self.names)):
+        info.columns = self.names  # as the batched path's reader sets them on the header
+        for w in self.mapper.check_columns(info):
             self.warnings.append(w)
         now = utc_now()
         schema = self._schema()
@@ -316,7 +317,7 @@ class BulkLoad:
         """The columns written: id, the mapped properties, their side properties, provenance."""
         names = ["id", *self.plans]
         for plan in self.plans.values():
-            names.extend(s for s in _side_names(plan) if s in self.declared and s not in names)
+            names.extend(s for s in plan.side_names if s in self.declared and s not in names)
         if "attrs" in self.declared and "attrs" not in names:
             names.append("attrs")
         names.extend(("sources", "source_refs", "loaded_at", "updated_at"))
@@ -432,12 +433,6 @@ def _scan_bytes(path: Path) -> _ByteScan:
     return _ByteScan(quotes, cr, crlf, newlines, last == b"\n", first)
 
 
-def info_with(info: FileInfo, columns: list[str]) -> FileInfo:
-    """``info`` with its columns set (what the reader sets on reading the header)."""
-    info.columns = columns
-    return info
-
-
 def _scratch(store: GraphStore) -> str | None:
     """Where the Parquet file goes: beside an embedded case, else the system's temp folder."""
     folder = getattr(store, "folder", None)
@@ -453,17 +448,8 @@ def _mask(arr: pa.Array) -> np.ndarray:
 
 
 def _repeat_list(value: str, n: int) -> pa.Array:
-    """``[value]`` n times, as a list<string> array sharing one string."""
+    """``[value]`` n times, as a list<string> array."""
     return pa.ListArray.from_arrays(pa.array(np.arange(n + 1, dtype=np.int32)), pa.array([value] * n, pa.string()))
-
-
-def _side_names(plan: PropPlan) -> tuple[str, ...]:
-    """The side properties a plan's normaliser may give (see ``PropPlan._apply``)."""
-    if plan.normaliser == "name" and plan.name == "name":
-        return ("name_key",)
-    if plan.normaliser == "phone" and plan.name == "number":
-        return ("raw", "valid", "country", "kind")
-    return ()
 
 
 # --- one property over a chunk -----------------------------------------------------------------

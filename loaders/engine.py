@@ -296,7 +296,6 @@ class _FileLoad:
         self.unsaved: tuple[Path, int, int] | None = None
         self.code = state.tracker.file_code(path.name) << 32
         self.bulk = bulk
-        self.bulk_done = False
 
     # -- rows ---------------------------------------------------------------------------
     def reject(self, row: Row, field_name: str, reason: str) -> None:
@@ -327,10 +326,11 @@ class _FileLoad:
                 fr.warn(f"{fr.file}: an earlier load stopped after batch {done}; loading all of it again")
         try:
             self.mapper.start_file(self.source, self.path)
-            if self.bulk and not skip and self._bulk(info):
-                rows = iter(())  # loaded column-wise: nothing left for the batched path
             buffer: list[Row] = []  # rows read, mapped a batch at a time
             checked = False
+            if self.bulk and not skip and self._bulk(info):
+                rows = iter(())  # loaded column-wise (its column warnings given): nothing left
+                checked = True
             for row in rows:
                 if not checked:
                     for w in self.mapper.check_columns(info):
@@ -341,7 +341,7 @@ class _FileLoad:
                 if len(buffer) >= self.batch_size:
                     self._batch(self._map(buffer), fr.batches < skip, checkpoint, row.row)
                     buffer = []
-            if not checked and not self.bulk_done:
+            if not checked:
                 for w in self.mapper.check_columns(info):
                     fr.warn(w)
             if buffer:
@@ -375,7 +375,6 @@ class _FileLoad:
         if not load.run():
             del info.warnings[mark:]  # the batched path's reader gives them again
             return False
-        self.bulk_done = True
         return True
 
     # -- batches ------------------------------------------------------------------------

@@ -461,6 +461,15 @@ class PropPlan:
             ctx.warnings.append(f"{self.field}: {kind}: {exc}; kept as written")
             return item if self.ptype in (PropType.STRING, PropType.DATE, PropType.STRING_LIST) else None
 
+    @property
+    def side_names(self) -> tuple[str, ...]:
+        """The side properties :meth:`_apply` may give besides the value."""
+        if self.normaliser == "name" and self.name == "name":
+            return ("name_key",)
+        if self.normaliser == "phone" and self.name == "number":
+            return ("raw", "valid", "country", "kind")
+        return ()
+
     def _apply(self, kind: str, item: str, row: Row | None, ctx: _Ctx) -> Any:
         if kind == "date":
             return _date(item, self.formats, self.pm.dayfirst)

@@ -238,10 +238,14 @@ class EmbeddedStore(GraphStore):
             return  # LadybugDB made its own checkpoint
         self._unsaved += 1  # checkpointed when the load's writes end, as any COPY
         if rows >= _REOPEN_AFTER_ROWS:
-            self._checkpoint()
-            self.close()  # give back the buffer pool a large COPY holds (see __init__)
-            self._open()
-            self._copies = 0
+            self._reopen()
+
+    def _reopen(self) -> None:
+        """Checkpoint, close and open again: give back the buffer pool COPYs hold (see __init__)."""
+        self._checkpoint()
+        self.close()
+        self._open()
+        self._copies = 0
 
     def _update_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
         names = _columns(rows, cypher.node_prop_names(label))
@@ -272,11 +276,8 @@ class EmbeddedStore(GraphStore):
         self._copies += 1
         if self._loading:
             self._unsaved += 1
-        if self._copies >= self._copy_budget:  # give back what the COPYs hold (see __init__)
-            self._checkpoint()
-            self.close()
-            self._open()
-            self._copies = 0
+        if self._copies >= self._copy_budget:
+            self._reopen()
         elif self._unsaved >= CHECKPOINT_EVERY:
             self._checkpoint()
 

@@ -34,6 +34,7 @@ from graph_tool.store.base import (
     arrow_batches,
     arrow_columns,
     batched,
+    node_prop_types,
     split_by_source,
 )
 
@@ -359,7 +360,7 @@ def _csv_columns(label: Label, table: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    types = {p.name: p.type for p in NODE_TYPES[label].all_properties}
+    types = node_prop_types(label)
     out = {}
     for name in table.column_names:
         column = table.column(name)
