@@ -302,6 +302,11 @@ class BulkLoad:
         prefix = f"{source}:{self.info.name}:"
         window: deque[tuple[pa.RecordBatch, Future[_Chunk]]] = deque()
         before = 0
+        if self.info.size <= CHUNK_BYTES:  # one chunk: no thread to start and hand it to
+            for batch in reader:
+                yield batch, self._chunk(batch, before, schema, source, prefix, now)
+                before += batch.num_rows
+            return
         with ThreadPoolExecutor(max_workers=_MAPPERS, thread_name_prefix="graph-tool-bulk") as pool:
             for batch in reader:
                 window.append((batch, pool.submit(self._chunk, batch, before, schema, source, prefix, now)))

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from graph_tool.model import Label
-from graph_tool.store.base import NodeRecord
+import graph_tool.store.embedded as embedded
+from graph_tool.model import Label, Rel
+from graph_tool.store.base import NodeRecord, StoreError
 from graph_tool.store.embedded import CHECKPOINT_EVERY, EmbeddedStore
 from loaders.engine import load_files
 
@@ -32,6 +33,25 @@ def test_many_batches_fit_a_small_buffer_pool(tmp_path: Path, monkeypatch: pytes
         store.close()
 
 
+@pytest.mark.parametrize("small_create", [embedded.SMALL_CREATE, 0], ids=["statement", "copy"])
+def test_an_edge_whose_end_is_missing_is_refused_by_either_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_create: int
+) -> None:
+    """The engine checks ends before it writes; if one still went missing, a COPY fails and
+    so must the statement that stands in for it on small batches (MATCH would skip it)."""
+    monkeypatch.setattr(embedded, "SMALL_CREATE", small_create)
+    store = EmbeddedStore(tmp_path / "case")
+    try:
+        store.create_schema()
+        store.upsert_nodes(_people(0, 2))
+        edges = [{"id": "e-1", "src": "P-0-0", "dst": "P-0-1"}, {"id": "e-2", "src": "P-0-0", "dst": "P-gone"}]
+        with pytest.raises(StoreError):
+            store._create_edges((Rel.ASSOCIATE_OF, Label.PERSON, Label.PERSON), edges)
+        assert store.counts().get(Rel.ASSOCIATE_OF, 0) == 0  # nor the one whose ends exist
+    finally:
+        store.close()
+
+
 def _people(batch: int, n: int = 200) -> list[NodeRecord]:
     return [
         NodeRecord(Label.PERSON, f"P-{batch}-{i}", {"name": f"Person {batch} {i}"}, "s", f"f.csv:{i}") for i in range(n)
@@ -41,9 +61,11 @@ def _people(batch: int, n: int = 200) -> list[NodeRecord]:
 _KILLED_LOAD = """
 import os, sys
 from pathlib import Path
+import graph_tool.store.embedded as embedded
 from graph_tool.store.embedded import EmbeddedStore
 from loaders.engine import load_files
 
+embedded.SMALL_CREATE = int(sys.argv[5])
 store = EmbeddedStore(sys.argv[1])
 saved = Path(sys.argv[3])
 
@@ -57,16 +79,23 @@ load_files(
 """
 
 
-@pytest.mark.parametrize("killed_at", [3, CHECKPOINT_EVERY + 5])
-def test_a_killed_load_resumes_to_every_row_without_skipping_any(tmp_path: Path, killed_at: int) -> None:
+@pytest.mark.parametrize(
+    ("killed_at", "small_create"),
+    [(3, 0), (CHECKPOINT_EVERY + 5, 0), (3, 1_000)],
+    ids=["copies-before-a-checkpoint", "copies-after-a-checkpoint", "statements"],
+)
+def test_a_killed_load_resumes_to_every_row_without_skipping_any(
+    tmp_path: Path, killed_at: int, small_create: int
+) -> None:
     """During a load the store checkpoints only every few COPYs (a COPY's rows are lost to a
     kill until then): the loader must record as committed only what a kill cannot take, so
-    that resuming writes everything again that the kill took."""
+    that resuming writes everything again that the kill took. Batches small enough to be
+    created by statements (``SMALL_CREATE``) are logged: each is committed for good."""
     people = tmp_path / "people.csv"
     header = "person_id,full_name,aliases,birth_date,sex,nationality,roles,indicators,notes\n"
     people.write_text(header + "".join(f"P-{i:05d},Person {i},,1990-01-01,female,VN,victim,,\n" for i in range(2000)))
     case, saved = tmp_path / "case", tmp_path / "checkpoints"
-    args = [str(case), str(people), str(saved), str(killed_at)]
+    args = [str(case), str(people), str(saved), str(killed_at), str(small_create)]
     done = subprocess.run([sys.executable, "-c", _KILLED_LOAD, *args], check=False, timeout=300)
     assert done.returncode == 9
     recorded = [json.loads(f.read_text())["batches"] for f in saved.glob("*.json")]
@@ -74,7 +103,10 @@ def test_a_killed_load_resumes_to_every_row_without_skipping_any(tmp_path: Path,
     try:
         survived = store.counts()[Label.PERSON]
         assert all(survived >= 100 * b for b in recorded)  # what the record claims is there
-        assert recorded == [CHECKPOINT_EVERY] if killed_at > CHECKPOINT_EVERY else recorded == []
+        if small_create:
+            assert recorded == [killed_at] and survived == 100 * killed_at
+        else:
+            assert recorded == [CHECKPOINT_EVERY] if killed_at > CHECKPOINT_EVERY else recorded == []
         resumed = load_files(store, [people], "people", batch_size=100, resume=True, checkpoint_dir=saved)
         f = resumed.files[0]
         assert f.batches_resumed == sum(recorded) and f.rows_loaded == f.rows_read == 2000
@@ -95,32 +127,38 @@ embedded._REOPEN_AFTER_ROWS = int(sys.argv[3])
 original = embedded.EmbeddedStore.create_nodes_bulk
 
 def create_then_die(self, label, nodes):
+    if sys.argv[4] == "before":
+        self._checkpoint = lambda: os._exit(9)  # the COPY is done, its checkpoint never comes
     original(self, label, nodes)
-    os._exit(9)  # the COPY is done; the load's closing checkpoint never comes
+    os._exit(9)  # the COPY and its checkpoint are done, the Source node never comes
 
 embedded.EmbeddedStore.create_nodes_bulk = create_then_die
 load_files(embedded.EmbeddedStore(sys.argv[1]), [Path(sys.argv[2])], "people")
 """
 
 
-@pytest.mark.parametrize("reopen_after", [1_000, 10**9], ids=["checkpointed", "not-checkpointed"])
+@pytest.mark.parametrize(
+    ("reopen_after", "kill"),
+    [(1_000, "after"), (10**9, "after"), (1_000, "before"), (10**9, "before")],
+    ids=["reopened", "checkpointed", "killed-before-reopen", "killed-before-checkpoint"],
+)
 def test_a_first_load_killed_after_its_copy_is_whole_or_absent_and_loads_again(
-    tmp_path: Path, reopen_after: int
+    tmp_path: Path, reopen_after: int, kill: str
 ) -> None:
-    """A first load writes its nodes in one COPY (loaders.bulk): a kill right after it
-    leaves all of them (when the store checkpointed: a large COPY) or none, never part, and
-    loading again brings every row in once."""
+    """A first load writes its nodes in one COPY (loaders.bulk), checkpointed (or, when
+    large, reopened) at once: a kill between the COPY and its checkpoint leaves none of
+    them, a kill after it all of them, never part; loading again brings every row in once."""
     people = tmp_path / "people.csv"
     header = "person_id,full_name,aliases,birth_date,sex,nationality,roles,indicators,notes\n"
     people.write_text(header + "".join(f"P-{i:05d},Person {i},,1990-01-01,female,VN,victim,,\n" for i in range(2000)))
     case = tmp_path / "case"
-    args = [str(case), str(people), str(reopen_after)]
+    args = [str(case), str(people), str(reopen_after), kill]
     done = subprocess.run([sys.executable, "-c", _KILLED_BULK_LOAD, *args], check=False, timeout=300)
     assert done.returncode == 9
     store = EmbeddedStore(case)
     try:
         survived = store.counts()[Label.PERSON]
-        assert survived == (2000 if reopen_after < 2000 else 0)
+        assert survived == (2000 if kill == "after" else 0)
         again = load_files(store, [people], "people")
         f = again.files[0]
         assert f.bulk == (survived == 0) and f.rows_loaded == f.rows_read == 2000

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
 
+import graph_tool.store.embedded as embedded
 from graph_tool.example import example_records, load_example
 from graph_tool.model import NODE_TYPES, REL_TYPES, Label, Rel
 from graph_tool.store.base import (
@@ -19,8 +22,20 @@ from graph_tool.store.base import (
     StoreError,
     Subgraph,
 )
+from tests.conftest import _open
 
 PLAIN = (str, int, float, bool, type(None), Node, Edge)
+
+
+@pytest.fixture(params=["embedded", "embedded-copies", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphStore]:
+    """As conftest's, and the embedded store once more with every create a COPY: it creates
+    a few rows by statement, a batch by COPY (``SMALL_CREATE``), and both keep the contract."""
+    if request.param == "embedded-copies":
+        monkeypatch.setattr(embedded, "SMALL_CREATE", 0)
+    with _open(request.param.removesuffix("-copies"), tmp_path, request) as s:
+        s.create_schema()
+        yield s
 
 
 def assert_plain(value: Any) -> None:

@@ -37,6 +37,32 @@ def create_nodes(label: Label, *extra_labels: str) -> str:
     return f"UNWIND $rows AS r CREATE (n:{labels}) SET n = r"
 
 
+def create_nodes_listed(label: Label, names: Iterable[str]) -> str:
+    """``UNWIND $rows`` creating nodes with the given properties (every row has each name,
+    null where unset).
+
+    >>> create_nodes_listed(Label.PERSON, ["id", "name"])
+    'UNWIND $rows AS r CREATE (n:Person {id: r.id}) SET n.name = r.name'
+    """
+    sets = _sets(names, "n")
+    return f"UNWIND $rows AS r CREATE (n:{label} {{id: r.id}})" + (f" SET {sets}" if sets else "")
+
+
+def create_edges_listed(rel: Rel, source: Label, target: Label, names: Iterable[str]) -> str:
+    """``UNWIND $rows`` of ``src``, ``dst`` and the given properties creating relationships
+    between existing nodes (a missing end creates none); returns how many it created.
+
+    >>> q = create_edges_listed(Rel.USES, Label.PERSON, Label.PHONE, ["id", "since"])
+    >>> q.split(" CREATE ")[1]
+    '(a)-[e:USES {id: r.id}]->(b) SET e.since = r.since RETURN count(e) AS c'
+    """
+    sets = _sets(names, "e")
+    return (
+        f"UNWIND $rows AS r MATCH (a:{source} {{id: r.src}}) MATCH (b:{target} {{id: r.dst}}) "
+        f"CREATE (a)-[e:{rel} {{id: r.id}}]->(b)" + (f" SET {sets}" if sets else "") + " RETURN count(e) AS c"
+    )
+
+
 _FROM_TEXT = {
     PropType.INT: "toInteger({})",
     PropType.FLOAT: "toFloat({})",
