@@ -1,9 +1,9 @@
 """Loader throughput and memory, against each store's own bulk import, on the same files.
 
 Run: ``python bench/bench_load.py --rows 10000 100000`` (add ``--skip-neo4j`` without a
-server). For each size it writes a ``people`` file (the layout of ``people.csv``) and loads
-it four ways, each in a fresh child process, so that peak memory (``ru_maxrss``) is the
-run's own:
+server, ``--quote-all`` for a file with every value quoted). For each size it writes a
+``people`` file (the layout of ``people.csv``) and loads it four ways, each in a fresh
+child process, so that peak memory (``ru_maxrss``) is the run's own:
 
 * ``loader/embedded``: :func:`loaders.engine.load_files` into a new case folder (a first
   load of a plain file: the column-wise path of :mod:`loaders.bulk`);
@@ -64,10 +64,10 @@ HEADER = ("person_id", "full_name", "aliases", "birth_date", "sex", "nationality
 from graph_tool.model import Label  # noqa: E402
 
 
-def write_people(path: Path, n: int, seed: int = 1) -> None:
+def write_people(path: Path, n: int, seed: int = 1, quote_all: bool = False) -> None:
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
+        w = csv.writer(fh, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
         w.writerow(HEADER)
         for i in range(n):
             w.writerow(
@@ -254,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
         help="run only the loader, the loader made to write batch by batch, the bulk imports or the writes",
     )
     parser.add_argument("--no-warmup", action="store_true", help="time Neo4j's first runs cold")
+    parser.add_argument(
+        "--quote-all", action="store_true", help="write every value quoted, as many exports do (read by Python's csv)"
+    )
     parser.add_argument("--child", nargs=5, metavar=("METHOD", "KIND", "FILE", "CASE", "BATCH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -274,9 +277,10 @@ def main(argv: list[str] | None = None) -> int:
             print("(Neo4j warmed up: each method run twice, untimed, on 10,000 other rows)")
         for n in args.rows:
             path = Path(tmp) / f"people_{n}.csv"
-            write_people(path, n)
+            write_people(path, n, quote_all=args.quote_all)
             size = path.stat().st_size / 2**20
-            print(f"\n== {n:,} rows ({size:.1f} MiB), batch {args.batch:,}")
+            quoted = ", every value quoted" if args.quote_all else ""
+            print(f"\n== {n:,} rows ({size:.1f} MiB{quoted}), batch {args.batch:,}")
             print(f"{'method':<26}{'seconds':>9}{'rows/s':>10}{'peak MiB':>10}  notes")
             for kind in kinds:
                 rates: dict[str, float] = {}

@@ -22,9 +22,11 @@ writing anything, and the engine loads the file the batched way:
 * a load of one CSV file, not a dry run, with a spec that makes one node of a fixed label
   per row from its id column, no relationships, no filters, and properties whose values
   depend on their cell alone;
-* UTF-8 text with no quote character, no carriage return outside a CRLF line end, and one
-  record per line (no blank line): then Arrow and the batched path's reader cut the file
-  into the same cells and number the rows alike;
+* UTF-8 text with no carriage return outside a CRLF line end, and one record per line (no
+  blank line, no quoted value over several lines): then the reader here and the batched
+  path's cut the file into the same cells and number the rows alike. A file with no quote
+  character is read by Arrow; one with quotes by Python's ``csv`` module, strictly, as the
+  batched path reads a line that holds a quote (a broken quote sends the file that way);
 * no node of that label in the store yet, and no id repeated in the file (the batched
   path would reconcile repeats, first value first);
 * no more rows than the store takes in one write (``GraphStore.bulk_rows_limit``: for
@@ -40,6 +42,8 @@ unchanged and creates the rest).
 
 from __future__ import annotations
 
+import csv
+import itertools
 import math
 import tempfile
 from collections import deque
@@ -70,6 +74,7 @@ CHUNK_BYTES = 4 << 20  # Arrow reads the file in blocks of this size (about 55k 
 # go to the store from there; a larger file's go through a Parquet file.
 IN_MEMORY_BYTES = 32 << 20
 _MAPPERS = 2  # chunks mapped at once
+QUOTED_ROWS = 50_000  # rows per chunk of a file with quotes (read by Python's csv module)
 # The file is read once, by the store, right after: no compression, no statistics. (Without
 # dictionaries it is written a third faster, but the store's COPY then peaks 80 MiB higher,
 # too close to 1 GiB at 1M rows.) One row group per chunk lets the store read it on every core.
@@ -150,6 +155,7 @@ class BulkLoad:
     def __init__(self, load: _FileLoad, info: FileInfo) -> None:
         self.load = load
         self.info = info
+        self.quoted = False  # the file has a quote character: read by Python's csv module
         self.spec = load.spec
         mapper = load.mapper
         assert isinstance(mapper, SpecMapper)
@@ -178,18 +184,21 @@ class BulkLoad:
         if info.size == 0:
             return "empty file"
         scan = _scan_bytes(info.path)
-        if scan.quotes:
-            return "quoted values"
         if scan.cr != scan.crlf:
             return "carriage returns inside lines"
+        self.quoted = scan.quotes
         self.lines = scan.newlines + (0 if scan.ends_with_newline else 1)
         limit = self.load.store.bulk_rows_limit()
         if limit is not None and self.lines - 1 > limit:
             return f"more rows than the store takes in one write ({limit:,})"
         self.delimiter = self.spec.reader.delimiter or _sniff(scan.first_line.decode("utf-8-sig", "replace"))
         header = scan.first_line.decode(info.encoding).rstrip("\r")
+        try:
+            cells = next(csv.reader([header], delimiter=self.delimiter, strict=True)) if self.quoted else None
+        except csv.Error:
+            return "broken quoting in the header"
         mark = len(info.warnings)
-        self.names = _clean_header(header.split(self.delimiter), info)
+        self.names = _clean_header(cells if cells is not None else header.split(self.delimiter), info)
         del info.warnings[mark:]  # run() cleans the header again, for the report
         if self.id_column not in self.names:
             return "no id column"  # the batched path says what is missing
@@ -297,7 +306,7 @@ class BulkLoad:
     def _mapped(self, schema: pa.Schema, now: str) -> Iterator[tuple[pa.RecordBatch, _Chunk]]:
         """Each chunk of the file with its nodes, rejections and warnings, in file order;
         up to ``_MAPPERS`` chunks are mapped at once."""
-        reader = pacsv.open_csv(self.info.path, **self._options())
+        reader = self._quoted_batches() if self.quoted else pacsv.open_csv(self.info.path, **self._options())
         source = self.load.source
         prefix = f"{source}:{self.info.name}:"
         window: deque[tuple[pa.RecordBatch, Future[_Chunk]]] = deque()
@@ -317,6 +326,26 @@ class BulkLoad:
             while window:
                 done, future = window.popleft()
                 yield done, future.result()
+
+    def _quoted_batches(self) -> Iterator[pa.RecordBatch]:
+        """The records of a file with quotes, as Arrow batches of text, read by Python's csv
+        module strictly, as the batched path reads a line with a quote in it. Raises
+        _Decline where that path would reject a row or number the rows differently: broken
+        quoting, a value over several lines, a ragged or blank row."""
+        names, width = self.names, len(self.names)
+        with self.info.path.open("r", encoding=self.info.encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=self.delimiter, strict=True)
+            read = 0
+            try:
+                next(reader)  # the header, read by file_fits
+                while rows := list(itertools.islice(reader, QUOTED_ROWS)):
+                    read += len(rows)
+                    if reader.line_num != read + 1 or any(len(r) != width for r in rows):
+                        raise _Decline  # a record over several lines, a blank or ragged row
+                    columns = [pa.array(c, pa.string()) for c in zip(*rows, strict=True)]
+                    yield pa.RecordBatch.from_arrays(columns, names=names)
+            except csv.Error:
+                raise _Decline from None
 
     def _schema(self) -> pa.Schema:
         """The columns written: id, the mapped properties, their side properties, provenance."""

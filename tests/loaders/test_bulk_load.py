@@ -4,7 +4,10 @@ file it cannot read exactly as the batched path does goes the batched way."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,6 +155,60 @@ def test_clean_files_of_several_chunks_are_the_same_either_way(
     assert f.bulk and f.rows_loaded == 2998 and [r.row for r in f.rejected] == [1236, 2347]
 
 
+# Quoting as spreadsheets and scripts write it, and as people type it.
+QUOTED_ROWS = [
+    'P-30,"Perera, Anna",,1966-02-16,f,VN,"victim;witness",,"said ""no"" twice"',
+    'P-31,Wei "Big" Tran,,,,,,,a quote inside a bare value',
+    'P-32,"",,,,,,,an empty quoted name: rejected',
+    '"P-33","  Hoa  ","",,,"",victim,,"  "',
+    'P-34,"<script>alert(\'x\')</script>",,,,,,,"\'; MATCH (n) DETACH DELETE n //"',
+    'P-35,"Nguyễn, Thị Lan",,16/02/1966,F,VNM,,,"ghi chú, ""trích"""',
+    'P-36,Back\\slash "\\",,,,,,,',
+]
+
+
+@pytest.mark.parametrize("quoting", ["some", "all"])
+def test_a_file_with_quoted_values_is_the_same_either_way(
+    store: GraphStore, write: Callable[..., Path], quoting: str
+) -> None:
+    rows = MESSY_ROWS + QUOTED_ROWS
+    if quoting == "all":  # as csv.QUOTE_ALL, Excel's "always quote", and many exports write it
+        out = io.StringIO()
+        csv.writer(out, quoting=csv.QUOTE_ALL).writerows(csv.reader([HEADER, *rows], strict=True))
+        text = out.getvalue()
+    else:
+        text = HEADER + "\n".join(rows) + "\n"
+    report = _assert_same(store, write("people.csv", text), batch_size=7)
+    f = report.files[0]
+    assert f.bulk, "the column-wise path did not take the file"
+    assert f.rows_loaded + f.rows_rejected == len(rows)
+    anna = store.get_nodes(Label.PERSON, ["P-30"])[0].props
+    assert (anna["name"], anna["notes"], anna["roles"]) == ("Perera, Anna", 'said "no" twice', ["victim", "witness"])
+
+
+def test_random_cells_written_by_a_csv_writer_are_the_same_either_way(
+    embedded_store: GraphStore, write: Callable[..., Path]
+) -> None:
+    """Cells drawn from quotes, delimiters, list separators, spacing and letters, written as
+    a csv writer quotes them (only where needed): Python's reader and the batched path's
+    line-by-line reading must cut them alike."""
+    rng = random.Random(7)
+    alphabet = ['"', ",", ";", " ", "\t", "'", "a", "B", "é", "1", "-", "/"]
+
+    def cell() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    rows = [
+        [f"P-{i}", "Name " + cell(), cell(), rng.choice(["1990-01-02", cell()]), cell(), cell(), cell(), cell(), cell()]
+        for i in range(400)
+    ]
+    writer.writerows(rows)
+    report = _assert_same(embedded_store, write("people.csv", HEADER + out.getvalue()), batch_size=50)
+    assert report.files[0].bulk and '"' in out.getvalue()
+
+
 def test_a_utf8_file_with_a_bom_and_crlf_lines_is_taken(embedded_store: GraphStore, write: Callable[..., Path]) -> None:
     text = (HEADER + "\n".join(MESSY_ROWS[:3]) + "\n").replace("\n", "\r\n")
     path = write("people.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))
@@ -161,7 +218,12 @@ def test_a_utf8_file_with_a_bom_and_crlf_lines_is_taken(embedded_store: GraphSto
 @pytest.mark.parametrize(
     ("why", "text"),
     [
-        ("quoted values", HEADER + 'P-1,"Perera, Anna",,,,,,,\n'),
+        ("a quote never closed", HEADER + 'P-1,"Perera, Anna,,,,,,,\nP-2,Wei,,,,,,,\n'),
+        ("text after a closing quote", HEADER + 'P-1,"Perera" Anna,,,,,,,\nP-2,Wei,,,,,,,\n'),
+        ("a quoted value over two lines", HEADER + 'P-1,"Perera\nAnna",,,,,,,\nP-2,Wei,,,,,,,\n'),
+        ("a quoted ragged row", HEADER + 'P-1,"Anna",,,,,,,\nP-2,"Wei"\n'),
+        ("a quoted blank line", HEADER + 'P-1,"Anna",,,,,,,\n\nP-2,Wei,,,,,,,\n'),
+        ("a broken quote in the header", HEADER.replace("full_name", '"full_name') + "P-1,Anna,,,,,,,\n"),
         ("blank lines", HEADER + "P-1,Anna,,,,,,,\n\nP-2,Wei,,,,,,,\n"),
         ("repeated ids", HEADER + "P-1,Anna,,,,,,,\nP-1,Anna P,,1970,,,,,\n"),
         ("ragged row", HEADER + "P-1,Anna,,,,,,,\nP-2,Wei\n"),
