@@ -6,6 +6,8 @@ driver. Node and relationship tables are generated from the model.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -58,6 +60,7 @@ BULK_ROWS_PER_MIB = 4_000  # rows one bulk COPY may take per MiB of buffer pool 
 CHECKPOINT_EVERY = 8
 # Fewer rows than this are created by UNWIND ... CREATE, not a COPY (see _by_statement).
 SMALL_CREATE = 256
+TRIM_ABOVE_MIB = 640  # at a reopen, freed memory goes back to the system above this (see _give_back_freed_memory)
 
 
 def _buffer_pool_bytes(default_mb: int = 2048) -> int:
@@ -263,6 +266,7 @@ class EmbeddedStore(GraphStore):
         """Checkpoint, close and open again: give back the buffer pool COPYs hold (see __init__)."""
         self._checkpoint()
         self.close()
+        _give_back_freed_memory()
         self._open()
         self._copies = 0
 
@@ -530,6 +534,41 @@ def _columns(rows: list[dict[str, Any]], names: Sequence[str]) -> list[str]:
     """The declared columns that some row fills (an all-empty column has no type to infer)."""
     present = set().union(*rows)  # the names no row has are passed over without a scan of the rows
     return [n for n in names if n in present and any(row.get(n) is not None for row in rows)]
+
+
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def _give_back_freed_memory() -> None:
+    """Return the memory a closed database freed to the system (glibc's ``malloc_trim``),
+    once the process holds more than ``TRIM_ABOVE_MIB``.
+
+    glibc keeps what the database's COPYs freed for reuse, in pieces it rarely hands back:
+    a batched load of 1M people rows, reopening the database every few batches, grew from
+    480 MiB to 890 MiB between reopens and peaked at 951-1,031 MiB. Trimmed at every
+    reopen it fell back to about 490 MiB each time and peaked at 846-876 MiB, but took
+    6-11 % longer (the pages given back are taken again); trimmed only above 640 MiB it
+    peaked at 858-863 MiB and took 1-2 % longer. Elsewhere than glibc, nothing is done.
+    """
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None and _resident_mib() > TRIM_ABOVE_MIB:
+        trim(0)
+
+
+def _resident_mib() -> int:
+    """This process's resident memory in MiB (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _frame(rows: list[dict[str, Any]], names: Sequence[str]) -> pd.DataFrame:
