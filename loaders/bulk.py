@@ -246,6 +246,7 @@ class BulkLoad:
                 tables: list[pa.Table] = []
                 rows, loaded = self._map_all(schema, now, tables.append)
                 if loaded:
+                    _give_back_mapping_memory()
                     store.create_nodes_bulk(self.label, pa.concat_tables(tables))
             else:  # streamed to a Parquet file, so that memory holds a chunk or two, not the file
                 with tempfile.TemporaryDirectory(prefix="graph-tool-bulk-", dir=_scratch(store)) as scratch:
@@ -253,6 +254,7 @@ class BulkLoad:
                     with pq.ParquetWriter(out, schema, **_PARQUET) as writer:
                         rows, loaded = self._map_all(schema, now, writer.write_table)
                     if loaded:
+                        _give_back_mapping_memory()
                         store.create_nodes_bulk(self.label, out)
         except _Decline:
             return False
@@ -465,6 +467,14 @@ def _scan_bytes(path: Path) -> _ByteScan:
             newlines += block.count(b"\n")
             last = block[-1:]
     return _ByteScan(quotes, cr, crlf, newlines, last == b"\n", first)
+
+
+def _give_back_mapping_memory() -> None:
+    """Return to the system what Arrow's allocator kept of the mapping's freed memory, before
+    the store's bulk write needs its own: at 1M people rows, mimalloc held 200 MiB with
+    nothing allocated, and the load peaked at 796-945 MiB during the COPY; 601 MiB after
+    this."""
+    pa.default_memory_pool().release_unused()
 
 
 def _scratch(store: GraphStore) -> str | None:

@@ -12,13 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 import yaml
 
 from graph_tool.model import NODE_TYPES, Label
 from graph_tool.store.base import GraphStore
-from graph_tool.store.embedded import EmbeddedStore
-from loaders.bulk import spec_fits
+from graph_tool.store.embedded import EmbeddedStore, _resident_mib
+from loaders.bulk import _give_back_mapping_memory, spec_fits
 from loaders.engine import load_files
 from loaders.spec import load_spec, parse_spec
 
@@ -302,7 +305,6 @@ def test_neo4j_first_loads_by_load_csv_and_by_bolt_are_the_same(
 
 
 def test_values_load_csv_could_not_bring_back_alike_go_over_bolt() -> None:
-    import pyarrow as pa
 
     from graph_tool.store.neo4j_store import _csv_columns
 
@@ -373,3 +375,14 @@ def test_a_file_larger_than_one_bulk_write_goes_the_batched_way(
     monkeypatch.setattr(embedded, "BULK_ROWS_PER_MIB", 0)
     report = _assert_same(embedded_store, path)
     assert not report.files[0].bulk
+
+
+def test_memory_arrow_freed_goes_back_to_the_system_before_the_bulk_write() -> None:
+    """Arrow's allocator keeps freed memory for reuse: 240 MiB of arrays, freed, stay in the
+    process until released, as the column-wise path does before the store's bulk write."""
+    arrays = [pc.add(pa.array(np.arange(100_000)), 1) for _ in range(300)]
+    del arrays[:-1]
+    before = _resident_mib()
+    _give_back_mapping_memory()
+    assert _resident_mib() < before - 100, (before, _resident_mib())
+    assert len(arrays[0]) == 100_000
