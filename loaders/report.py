@@ -243,7 +243,8 @@ class RejectsWriter:
 
     def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = self.path.open("w", encoding="utf-8", newline="")
+        # surrogateescape: bytes the source could not decode go back into the file as they were
+        self._fh = self.path.open("w", encoding="utf-8", errors="surrogateescape", newline="")
         if not self.json:
             self.columns = [c for c in self.info.columns if c not in REJECT_COLUMNS]
             self._csv = csv.writer(self._fh)

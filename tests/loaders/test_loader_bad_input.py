@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from graph_tool.model import Label
 from graph_tool.store.base import GraphStore
 from loaders.engine import load_files
@@ -77,6 +79,22 @@ def test_wrong_encoding_loses_only_the_bad_rows(store: GraphStore, write: Callab
     assert (report.rows_loaded, report.rows_rejected) == (2, 1)
     assert "not valid" in report.rejections[0]
     assert any("neither UTF-8" in w for w in report.files[0].warnings)
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_a_row_with_bytes_that_do_not_decode_goes_to_the_rejects_file_as_it_was(
+    store: GraphStore, write: Callable[..., Path], tmp_path: Path, kind: str
+) -> None:
+    """The rejects file is UTF-8, but the row's own bytes go back into its ``_raw`` unchanged
+    (writing it used to fail on them), and loading the file again rejects the row again."""
+    path = write("bad.csv", HEADER.encode() + b"P-1,Good,,,,,,,\nP-2,Bad\x81\x8d,,,,,,,\n")
+    rejects = tmp_path / f"rejects.{kind}"
+    report = load_files(store, [path], "people", rejects=rejects)
+    assert (report.rows_loaded, report.rows_rejected) == (1, 1)
+    assert b"P-2,Bad\x81\x8d,,,,,,," in rejects.read_bytes()
+    if kind == "csv":
+        again = load_files(store, [rejects], "people")
+        assert (again.rows_loaded, again.rows_rejected) == (0, 1) and "not valid" in again.rejections[0]
 
 
 def test_invalid_phones_are_kept_and_flagged(store: GraphStore, write: Callable[..., Path]) -> None:
