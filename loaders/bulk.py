@@ -22,10 +22,11 @@ writing anything, and the engine loads the file the batched way:
 * a load of one CSV file, not a dry run, with a spec that makes one node of a fixed label
   per row from its id column, no relationships, no filters, and properties whose values
   depend on their cell alone;
-* UTF-8 text with no carriage return outside a CRLF line end, and one record per line (no
+* text that decodes whole (UTF-8, or another encoding that writes ASCII as ASCII, such as
+  cp1252), with no carriage return outside a CRLF line end and one record per line (no
   blank line, no quoted value over several lines): then the reader here and the batched
-  path's cut the file into the same cells and number the rows alike. A file with no quote
-  character is read by Arrow; one with quotes by Python's ``csv`` module, strictly, as the
+  path's cut the file into the same cells and number the rows alike. A UTF-8 file with no
+  quote character is read by Arrow; any other by Python's ``csv`` module, strictly, as the
   batched path reads a line that holds a quote (a broken quote sends the file that way);
 * no node of that label in the store yet, and no id repeated in the file (the batched
   path would reconcile repeats, first value first);
@@ -42,6 +43,7 @@ unchanged and creates the rest).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import itertools
 import math
@@ -74,7 +76,7 @@ CHUNK_BYTES = 4 << 20  # Arrow reads the file in blocks of this size (about 55k 
 # go to the store from there; a larger file's go through a Parquet file.
 IN_MEMORY_BYTES = 32 << 20
 _MAPPERS = 2  # chunks mapped at once
-QUOTED_ROWS = 50_000  # rows per chunk of a file with quotes (read by Python's csv module)
+PYTHON_ROWS = 50_000  # rows per chunk of a file read by Python's csv module
 # The file is read once, by the store, right after: no compression, no statistics. (Without
 # dictionaries it is written a third faster, but the store's COPY then peaks 80 MiB higher,
 # too close to 1 GiB at 1M rows.) One row group per chunk lets the store read it on every core.
@@ -155,7 +157,7 @@ class BulkLoad:
     def __init__(self, load: _FileLoad, info: FileInfo) -> None:
         self.load = load
         self.info = info
-        self.quoted = False  # the file has a quote character: read by Python's csv module
+        self.by_python = False  # quotes, or not UTF-8: read by Python's csv module, not Arrow
         self.spec = load.spec
         mapper = load.mapper
         assert isinstance(mapper, SpecMapper)
@@ -179,22 +181,24 @@ class BulkLoad:
         info = self.info
         if info.format != "csv":
             return f"{info.format} file"
-        if info.encoding not in ("utf-8", "utf-8-sig") or info.bad_bytes or info.nul_bytes:
-            return "not plain UTF-8 text"
+        if info.bad_bytes or info.nul_bytes:
+            return "bytes that do not decode"
+        if not _ascii_as_ascii(info.encoding):  # line ends and quotes would not be these bytes
+            return f"{info.encoding} text"
         if info.size == 0:
             return "empty file"
         scan = _scan_bytes(info.path)
         if scan.cr != scan.crlf:
             return "carriage returns inside lines"
-        self.quoted = scan.quotes
+        self.by_python = scan.quotes or info.encoding not in ("utf-8", "utf-8-sig")
         self.lines = scan.newlines + (0 if scan.ends_with_newline else 1)
         limit = self.load.store.bulk_rows_limit()
         if limit is not None and self.lines - 1 > limit:
             return f"more rows than the store takes in one write ({limit:,})"
-        self.delimiter = self.spec.reader.delimiter or _sniff(scan.first_line.decode("utf-8-sig", "replace"))
         header = scan.first_line.decode(info.encoding).rstrip("\r")
+        self.delimiter = self.spec.reader.delimiter or _sniff(header)
         try:
-            cells = next(csv.reader([header], delimiter=self.delimiter, strict=True)) if self.quoted else None
+            cells = next(csv.reader([header], delimiter=self.delimiter, strict=True)) if scan.quotes else None
         except csv.Error:
             return "broken quoting in the header"
         mark = len(info.warnings)
@@ -308,7 +312,7 @@ class BulkLoad:
     def _mapped(self, schema: pa.Schema, now: str) -> Iterator[tuple[pa.RecordBatch, _Chunk]]:
         """Each chunk of the file with its nodes, rejections and warnings, in file order;
         up to ``_MAPPERS`` chunks are mapped at once."""
-        reader = self._quoted_batches() if self.quoted else pacsv.open_csv(self.info.path, **self._options())
+        reader = self._python_batches() if self.by_python else pacsv.open_csv(self.info.path, **self._options())
         source = self.load.source
         prefix = f"{source}:{self.info.name}:"
         window: deque[tuple[pa.RecordBatch, Future[_Chunk]]] = deque()
@@ -329,9 +333,10 @@ class BulkLoad:
                 done, future = window.popleft()
                 yield done, future.result()
 
-    def _quoted_batches(self) -> Iterator[pa.RecordBatch]:
-        """The records of a file with quotes, as Arrow batches of text, read by Python's csv
-        module strictly, as the batched path reads a line with a quote in it. Raises
+    def _python_batches(self) -> Iterator[pa.RecordBatch]:
+        """The records of a file with quotes or not in UTF-8, as Arrow batches of text, read
+        by Python's csv module strictly, as the batched path reads a line with a quote in it
+        (and one without: the same cells as its split on the delimiter). Raises
         _Decline where that path would reject a row or number the rows differently: broken
         quoting, a value over several lines, a ragged or blank row."""
         names, width = self.names, len(self.names)
@@ -340,7 +345,7 @@ class BulkLoad:
             read = 0
             try:
                 next(reader)  # the header, read by file_fits
-                while rows := list(itertools.islice(reader, QUOTED_ROWS)):
+                while rows := list(itertools.islice(reader, PYTHON_ROWS)):
                     read += len(rows)
                     if reader.line_num != read + 1 or any(len(r) != width for r in rows):
                         raise _Decline  # a record over several lines, a blank or ragged row
@@ -467,6 +472,20 @@ def _scan_bytes(path: Path) -> _ByteScan:
             newlines += block.count(b"\n")
             last = block[-1:]
     return _ByteScan(quotes, cr, crlf, newlines, last == b"\n", first)
+
+
+def _ascii_as_ascii(encoding: str) -> bool:
+    """Whether ``encoding`` writes the characters that cut a CSV file as their ASCII bytes
+    (UTF-8, cp1252, Latin-1: yes; UTF-16, UTF-7: no).
+
+    >>> _ascii_as_ascii("cp1252"), _ascii_as_ascii("utf-16"), _ascii_as_ascii("utf-8-sig")
+    (True, False, True)
+    """
+    probe = '\r\n",;\t|'
+    try:
+        return codecs.encode(probe, encoding).removeprefix(codecs.BOM_UTF8) == probe.encode("ascii")
+    except (LookupError, UnicodeError):
+        return False
 
 
 def _give_back_mapping_memory() -> None:

@@ -75,7 +75,7 @@ def _report(report: Any) -> list[dict[str, Any]]:
 
 def _both_ways(
     store: GraphStore, path: Path, spec: Any = "people", **kwargs: Any
-) -> tuple[Any, Any, list[Any], list[Any], str | None, str | None]:
+) -> tuple[Any, Any, list[Any], list[Any], bytes | None, bytes | None]:
     """Load ``path`` column-wise and batched into ``store`` (emptied in between): both
     reports, both snapshots and both rejects files' text."""
     found = []
@@ -83,7 +83,7 @@ def _both_ways(
         store.clear()
         rejects = path.with_name(f"rejects-{bulk}.csv")
         report = load_files(store, [path], spec, bulk=bulk, rejects=rejects, **kwargs)
-        found.append((report, _snapshot(store), rejects.read_text("utf-8") if rejects.exists() else None))
+        found.append((report, _snapshot(store), rejects.read_bytes() if rejects.exists() else None))
     (rb, sb, jb), (ra, sa, ja) = found
     return rb, ra, sb, sa, jb, ja
 
@@ -189,6 +189,25 @@ def test_a_file_with_quoted_values_is_the_same_either_way(
     assert (anna["name"], anna["notes"], anna["roles"]) == ("Perera, Anna", 'said "no" twice', ["victim", "witness"])
 
 
+def test_a_windows_1252_file_is_the_same_either_way(store: GraphStore, write: Callable[..., Path]) -> None:
+    """A spreadsheet saved as "CSV" on Windows: cp1252 (Latin-1 and €), read by Python's csv."""
+    rows = [r for r in MESSY_ROWS + QUOTED_ROWS if _encodes(r, "cp1252")]
+    rows += ["P-40,Seán Ó Briain,,,,,,,", 'P-41,"Müller, Jürgen",,,,,,,"owes 3.000 €"', "P-42,Ñuñez,,,,,,,œuvre"]
+    path = write("people.csv", (HEADER + "\n".join(rows) + "\n").encode("cp1252"))
+    report = _assert_same(store, path, batch_size=7)
+    f = report.files[0]
+    assert f.bulk and f.encoding == "cp1252" and f.rows_loaded + f.rows_rejected == len(rows)
+    assert store.get_nodes(Label.PERSON, ["P-41"])[0].props["notes"] == "owes 3.000 €"
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def test_random_cells_written_by_a_csv_writer_are_the_same_either_way(
     embedded_store: GraphStore, write: Callable[..., Path]
 ) -> None:
@@ -233,7 +252,7 @@ def test_a_utf8_file_with_a_bom_and_crlf_lines_is_taken(embedded_store: GraphSto
         ("extra empty cells", HEADER + "P-1,Anna,,,,,,,,,\n"),
         ("a carriage return", HEADER + "P-1,An\rna,,,,,,,\n"),
         ("an id to tidy", HEADER + "P-1,Anna,,,,,,,\n P-2 ,Wei,,,,,,,\n"),
-        ("a Latin-1 file", (HEADER + "P-1,Seán,,,,,,,\n").encode("latin-1")),
+        ("bytes that are neither UTF-8 nor cp1252", (HEADER + "P-1,Se\x81n,,,,,,,\n").encode("latin-1")),
     ],
 )
 def test_what_the_column_wise_path_cannot_read_alike_goes_the_batched_way(
