@@ -22,8 +22,8 @@ writing anything, and the engine loads the file the batched way:
 * a load of one CSV file, not a dry run, with a spec that makes one node of a fixed label
   per row from its id column, no relationships, no filters, and properties whose values
   depend on their cell alone;
-* text that decodes whole (UTF-8, or another encoding that writes ASCII as ASCII, such as
-  cp1252), with no carriage return outside a CRLF line end and one record per line (no
+* text of more than one column that decodes whole (UTF-8, or another encoding that writes
+  ASCII as ASCII, such as cp1252), with no carriage return outside a CRLF line end and one record per line (no
   blank line, no quoted value over several lines): then the reader here and the batched
   path's cut the file into the same cells and number the rows alike. A UTF-8 file with no
   quote character is read by Arrow; any other by Python's ``csv`` module, strictly, as the
@@ -206,6 +206,8 @@ class BulkLoad:
         del info.warnings[mark:]  # run() cleans the header again, for the report
         if self.id_column not in self.names:
             return "no id column"  # the batched path says what is missing
+        if len(self.names) == 1:  # a line of spaces would be a row here; the batched path skips it
+            return "one column"
         if self.load.store.read(cypher.count_nodes(self.label))[0]["c"]:
             return f"the store has {self.label} nodes already"
         return None
