@@ -23,9 +23,9 @@ writing anything, and the engine loads the file the batched way:
   per row from its id column, no relationships, no filters, and properties whose values
   depend on their cell alone;
 * text of more than one column that decodes whole (UTF-8, or another encoding that writes
-  ASCII as ASCII, such as cp1252), with no carriage return outside a CRLF line end and one record per line (no
-  blank line, no quoted value over several lines): then the reader here and the batched
-  path's cut the file into the same cells and number the rows alike. A UTF-8 file with no
+  ASCII as ASCII, such as cp1252), with no carriage return outside a CRLF line end and one
+  record per line (no blank line, no quoted value over several lines): then the reader
+  here and the batched path's cut the file into the same cells and number the rows alike. A UTF-8 file with no
   quote character is read by Arrow; any other by Python's ``csv`` module, strictly, as the
   batched path reads a line that holds a quote (a broken quote sends the file that way);
 * no node of that label in the store yet, and no id repeated in the file (the batched
