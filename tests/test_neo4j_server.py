@@ -73,6 +73,7 @@ def test_conf_binds_localhost_and_disables_http(tmp_path: Path, monkeypatch: pyt
     assert "server.bolt.listen_address=127.0.0.1:17999" in text
     assert "server.http.enabled=false" in text
     assert "server.https.enabled=false" in text
+    assert f"db.tx_log.rotation.retention_policy={ns.TX_LOG_RETENTION}" in text
     assert "apoc" not in text
     assert "dbms.security.procedures.unrestricted=apoc.*" in ns._conf_text(17999, tmp_path, apoc=True)
     assert ns.bolt_uri() == "bolt://127.0.0.1:17999"
@@ -130,6 +131,11 @@ def test_real_server_lifecycle() -> None:
                 driver.verify_connectivity()
                 records, _, _ = driver.execute_query("RETURN 1 AS one")
                 assert records[0]["one"] == 1
+                # the server took the launcher's transaction-log retention (not its 2 days)
+                records, _, _ = driver.execute_query(
+                    "SHOW SETTINGS YIELD name, value WHERE name = 'db.tx_log.rotation.retention_policy' RETURN value"
+                )
+                assert [r["value"] for r in records] == [ns.TX_LOG_RETENTION]
     finally:
         if uri.started:
             ns.stop()

@@ -62,6 +62,7 @@ BOLT_HOST = "127.0.0.1"
 DEFAULT_BOLT_PORT = 7687
 DEFAULT_HEAP = "1g"
 DEFAULT_PAGECACHE = "512m"
+TX_LOG_RETENTION = "1G size"  # transaction logs kept once a checkpoint no longer needs them
 MIN_PASSWORD_LENGTH = 8  # Neo4j's default dbms.security.auth_minimum_password_length
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
@@ -421,6 +422,9 @@ def _conf_text(port: int, lib: Path, apoc: bool) -> str:
         f"server.directories.import={inst / 'import'}",
         # LOAD CSV reads RFC 4180 quoting only: a backslash before a quote is text
         "dbms.import.csv.legacy_quote_escaping=false",
+        # Keep 1 GiB of transaction logs, not Neo4j's two days of them: Community has no
+        # incremental backup to use them, and a day of benchmark loads left 71 GB that filled the disk.
+        f"db.tx_log.rotation.retention_policy={TX_LOG_RETENTION}",
         f"server.directories.plugins={inst / 'plugins'}",
         f"server.directories.licenses={inst / 'licenses'}",
         f"server.directories.lib={lib}",
