@@ -109,6 +109,30 @@ def test_update_changes_only_what_changed(store: GraphStore) -> None:
     assert broker.props["sources"] == ["tiny-example", "partner-x"]
 
 
+@pytest.mark.parametrize("shape", ["fan-out", "fan-in"])
+def test_relationships_are_found_again_from_either_end(store: GraphStore, shape: str) -> None:
+    # An upsert finds existing relationships from the end with more distinct ids in the
+    # batch (cypher.from_target): one phone calling five, and five calling one, with two
+    # calls (keys) between each pair; a second upsert updates them, a third changes nothing.
+    hub, others = "+10000000000", [f"+1000000000{i}" for i in range(1, 6)]
+    store.upsert_nodes([NodeRecord(Label.PHONE, n, {}, "t") for n in (hub, *others)])
+
+    def calls(duration: int) -> list[EdgeRecord]:
+        pairs = [(hub, o) if shape == "fan-out" else (o, hub) for o in others]
+        return [
+            EdgeRecord(Rel.CALLED, Label.PHONE, a, Label.PHONE, b, {"duration_s": duration + k}, "t", key=f"c{k}")
+            for a, b in pairs
+            for k in range(2)
+        ]
+
+    assert store.upsert_edges(calls(10)).created == 10
+    again = store.upsert_edges(calls(20))
+    assert (again.created, again.updated, again.unchanged) == (0, 10, 0)
+    assert store.upsert_edges(calls(20)).unchanged == 10
+    got = sorted(e.props["duration_s"] for e in store.whole_graph([Label.PHONE]).edges)
+    assert got == [20] * 5 + [21] * 5 and store.counts()["CALLED"] == 10
+
+
 def test_parameterised_read_returns_plain_values(store: GraphStore) -> None:
     load_example(store)
     rows = store.read(

@@ -7,7 +7,8 @@ types, property names); every value travels as a ``$parameter`` (or, for Neo4j's
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from graph_tool.model import NODE_TYPES, REL_TYPES, Label, PropType, Rel
 
@@ -124,24 +125,58 @@ def create_edges(rel: Rel, source: Label, target: Label) -> str:
     )
 
 
-def update_edges(rel: Rel, source: Label, target: Label, names: Iterable[str]) -> str:
-    """``UNWIND $rows`` setting properties on existing relationships, found through their endpoints.
+def update_edges(rel: Rel, source: Label, target: Label, names: Iterable[str], from_target: bool = False) -> str:
+    """``UNWIND $rows`` setting properties on existing relationships, found through their
+    endpoints (see :func:`edge_by_key`).
 
     ``src`` and ``dst`` in the rows are the endpoint ids, never properties.
     """
     props = [n for n in names if n not in ("src", "dst")]
-    return (
-        f"UNWIND $rows AS r MATCH (:{source} {{id: r.src}})-[e:{rel}]->(:{target} {{id: r.dst}}) "
-        f"WHERE e.id = r.id SET {_sets(props, 'e')}"
-    )
+    return f"UNWIND $rows AS r {edge_by_key(rel, source, target, 'r', from_target)} SET {_sets(props, 'e')}"
 
 
-def existing_edges(rel: Rel, source: Label, target: Label) -> str:
+def existing_edges(rel: Rel, source: Label, target: Label, from_target: bool = False) -> str:
     """Relationships of one type and label pair among ``$keys`` (``{id, src, dst}`` rows)."""
+    return f"UNWIND $keys AS k {edge_by_key(rel, source, target, 'k', from_target)} RETURN e"
+
+
+def edge_by_key(rel: Rel, source: Label, target: Label, var: str, from_target: bool = False) -> str:
+    """``MATCH`` binding ``e``, the relationship with id ``{var}.id`` from the node with id
+    ``{var}.src`` to the one with ``{var}.dst``: one end found by its key, then its
+    relationships walked, from the target's end when ``from_target``.
+
+    In one pattern, ``(:A {id: k.src})-[e]->(:B {id: k.dst})``, LadybugDB joined every
+    relationship of the type against the keys: 10,000 keys took 6.5 s among 96,000 payments
+    and ate the buffer pool of a load; walked from one end, 0.9 s, and from the end with
+    fewer relationships each (the payment, not the account that sent it), 0.4 s.
+
+    >>> edge_by_key(Rel.SENT, Label.ACCOUNT, Label.PAYMENT, "k", from_target=True)
+    'MATCH (b:Payment {id: k.dst}) MATCH (a:Account)-[e:SENT]->(b) WHERE a.id = k.src AND e.id = k.id'
+    """
+    if from_target:
+        return (
+            f"MATCH (b:{target} {{id: {var}.dst}}) MATCH (a:{source})-[e:{rel}]->(b) "
+            f"WHERE a.id = {var}.src AND e.id = {var}.id"
+        )
     return (
-        f"UNWIND $keys AS k MATCH (:{source} {{id: k.src}})-[e:{rel}]->(:{target} {{id: k.dst}}) "
-        "WHERE e.id = k.id RETURN e"
+        f"MATCH (a:{source} {{id: {var}.src}}) MATCH (a)-[e:{rel}]->(b:{target}) "
+        f"WHERE b.id = {var}.dst AND e.id = {var}.id"
     )
+
+
+def from_target(rows: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether to find these relationships (rows of ``src`` and ``dst``) from their target
+    ends: when the rows name more distinct targets than sources, each target likely has
+    fewer relationships to walk (one payment, many per account).
+
+    >>> from_target([{"src": "a1", "dst": "p1"}, {"src": "a1", "dst": "p2"}])
+    True
+    """
+    srcs, dsts = set(), set()
+    for row in rows:
+        srcs.add(row["src"])
+        dsts.add(row["dst"])
+    return len(dsts) > len(srcs)
 
 
 def set_property(label: Label, name: str) -> str:

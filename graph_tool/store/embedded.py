@@ -280,7 +280,7 @@ class EmbeddedStore(GraphStore):
         if not keys:
             return {}
         self._ensure_schema()
-        rows = self._run(cypher.existing_edges(*group), {"keys": [dict(k) for k in keys]})
+        rows = self._run(cypher.existing_edges(*group, cypher.from_target(keys)), {"keys": [dict(k) for k in keys]})
         return {r["e"]["id"]: _plain_props(r["e"]) for r in rows}
 
     def _create_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
@@ -304,7 +304,10 @@ class EmbeddedStore(GraphStore):
 
     def _update_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
         names = _columns(rows, cypher.rel_prop_names(group[0]))
-        self._write(cypher.update_edges(*group, names), {"rows": _complete(rows, [*names, "src", "dst"])})
+        self._write(
+            cypher.update_edges(*group, names, cypher.from_target(rows)),
+            {"rows": _complete(rows, [*names, "src", "dst"])},
+        )
 
     def _copy(self, statement: str, frame: pd.DataFrame) -> None:
         self._ensure_schema()

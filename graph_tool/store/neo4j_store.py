@@ -169,7 +169,11 @@ class Neo4jStore(GraphStore):
         if not keys:
             return {}
         self._ensure_schema()
-        rows = self._execute(cypher.existing_edges(*group), {"keys": [dict(k) for k in keys]}, RoutingControl.READ)
+        rows = self._execute(
+            cypher.existing_edges(*group, cypher.from_target(keys)),
+            {"keys": [dict(k) for k in keys]},
+            RoutingControl.READ,
+        )
         return {r["e"]["id"]: _plain_props(r["e"]) for r in rows}
 
     def _create_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
@@ -179,7 +183,10 @@ class Neo4jStore(GraphStore):
 
     def _update_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
         names = sorted({k for row in rows for k in row})
-        self._write(cypher.update_edges(*group, names), {"rows": [{n: r.get(n) for n in names} for r in rows]})
+        self._write(
+            cypher.update_edges(*group, names, cypher.from_target(rows)),
+            {"rows": [{n: r.get(n) for n in names} for r in rows]},
+        )
 
     # -- contract -----------------------------------------------------------------------
     def set_properties(self, label: Label, values: Mapping[str, Mapping[str, Any]]) -> int:
