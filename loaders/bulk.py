@@ -63,7 +63,7 @@ import pyarrow.parquet as pq
 
 from graph_tool.model import NODE_TYPES, Label, PropType
 from graph_tool.store import cypher
-from graph_tool.store.base import GraphStore, fresh_props, node_prop_types, utc_now
+from graph_tool.store.base import GraphStore, StoreError, fresh_props, node_prop_types, utc_now
 from loaders.mapping import _MEMO_LIMIT, _SLOW, _UNDECIDED, NodePlan, PropPlan, RowError, SpecMapper
 from loaders.readers import FileInfo, Row, _clean_header, _sniff
 from loaders.spec import Spec
@@ -264,6 +264,15 @@ class BulkLoad:
                         store.create_nodes_bulk(self.label, out)
         except _Decline:
             return False
+        except StoreError:  # nothing written: the rows read and rejected still count
+            self._account(rows, 0)
+            raise
+        self._account(rows, loaded)
+        return True
+
+    def _account(self, rows: int, loaded: int) -> None:
+        """Put the file's rows, nodes, warnings and rejections in the report."""
+        load = self.load
         fr = load.fr
         fr.bulk = True
         fr.rows_read = rows
@@ -276,8 +285,7 @@ class BulkLoad:
         for row, field_name, reason in self.rejected:
             load.reject(row, field_name, reason)
         if load.progress is not None:
-            load.progress.done = info.size
-        return True
+            load.progress.done = self.info.size
 
     def _map_all(self, schema: pa.Schema, now: str, keep: Callable[[pa.Table], Any]) -> tuple[int, int]:
         """Map every chunk, handing its nodes to ``keep``; (rows, nodes). Raises _Decline,

@@ -49,7 +49,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from graph_tool.model import Label, PropType, Rel
-from graph_tool.store.base import EdgeRecord, GraphStore, NodeRecord, StoreError, node_prop_types, rel_prop_types
+from graph_tool.store.base import (
+    EdgeRecord,
+    GraphStore,
+    NodeRecord,
+    StoreError,
+    WriteResult,
+    node_prop_types,
+    rel_prop_types,
+)
 from loaders.bulk import BulkLoad, spec_fits
 from loaders.dryrun import DryRunStore
 from loaders.formats import FtmMapper, NodesEdgesMapper
@@ -249,8 +257,10 @@ class LoadState:
     dry: DryRunStore | None = None  # a dry run's overlay, seen by every file of the load
 
 
-# A batch written but not yet accounted for: its rows, failed rows, skipped?, checkpoint, last row.
-_Unsettled = tuple[list[tuple[Row, Mapped]], dict[str, tuple[str, str]], bool, Path | None, int]
+# What a batch's writes changed, counted once they are done: (node?, label or type, WriteResult).
+_Counts = list[tuple[bool, str, WriteResult]]
+# A batch written but not yet accounted for: its rows, failed rows, counts, skipped?, checkpoint, last row.
+_Unsettled = tuple[list[tuple[Row, Mapped]], dict[str, tuple[str, str]], _Counts, bool, Path | None, int]
 
 
 class _FileLoad:
@@ -309,7 +319,7 @@ class _FileLoad:
         try:
             info, rows = open_rows(self.path, self.spec.reader, self.progress)
         except FileError as exc:
-            fr.error = str(exc)
+            fr.fail(str(exc))
             return fr
         fr.format, fr.encoding, fr.sha256 = info.format, info.encoding, info.sha256
         if self.rejects_path is not None:
@@ -350,8 +360,8 @@ class _FileLoad:
             self._finish_deferred()
             self._write_source(info)
         except FileError as exc:
-            fr.error = str(exc)
             self._settle()  # the batch before the broken part was written: count it
+            fr.fail(str(exc))
         finally:
             if self.rejects is not None:
                 self.rejects.close()
@@ -413,20 +423,23 @@ class _FileLoad:
         accepted = self._check_refs(batch)
         nodes, edges = self._reconcile(accepted)
         failed: dict[str, tuple[str, str]] = {}
+        counts: _Counts = []
         if skip:
             fr.batches_resumed += 1
         else:
-            self._write(nodes, edges, failed)
-        self.unsettled = (accepted, failed, skip, checkpoint, last_row)
+            counts = self._write(nodes, edges, failed)
+        self.unsettled = (accepted, failed, counts, skip, checkpoint, last_row)
 
     def _settle(self) -> None:
-        """Wait for the queued batch's writes, then count its rows and save its checkpoint."""
+        """Wait for the queued batch's writes, then count its rows, nodes and relationships
+        and save its checkpoint (a batch the store refuses counts none of them)."""
         if self.unsettled is None:
             return
         self.store.drain()
-        accepted, failed, skip, checkpoint, last_row = self.unsettled
+        accepted, failed, counts, skip, checkpoint, last_row = self.unsettled
         self.unsettled = None
         fr = self.fr
+        self._count(counts)
         if not failed and not self.deferred:  # the usual case: every row of the batch is loaded
             fr.rows_loaded += len(accepted)
         else:
@@ -561,16 +574,22 @@ class _FileLoad:
         nodes: dict[Label, dict[str, NodeRecord]],
         edges: dict[Rel, dict[str, EdgeRecord]],
         failed: dict[str, tuple[str, str]],
-    ) -> None:
-        fr = self.fr
+    ) -> _Counts:
+        """Queue the writes; what they will change, to count once they are done (see _count)."""
+        counts: _Counts = []
         for label, recs in nodes.items():
-            res = self.store.upsert_nodes(list(recs.values()), batch_size=len(recs) + 1)
-            fr.count_nodes(label, res.created, res.updated, res.unchanged)
+            counts.append((True, label, self.store.upsert_nodes(list(recs.values()), batch_size=len(recs) + 1)))
         for rel, erecs in edges.items():
             res = self.store.upsert_edges(list(erecs.values()), batch_size=len(erecs) + 1)
-            fr.count_edges(rel, res.created, res.updated, res.unchanged)
+            counts.append((False, rel, res))
             for ref, reason in res.rejected:
                 failed.setdefault(ref, ("_relationship", reason))
+        return counts
+
+    def _count(self, counts: _Counts) -> None:
+        for is_node, name, res in counts:
+            count = self.fr.count_nodes if is_node else self.fr.count_edges
+            count(name, res.created, res.updated, res.unchanged)
 
     def _finish_deferred(self) -> None:
         """Relationships to entities that came later in the file: write them now."""
@@ -601,8 +620,9 @@ class _FileLoad:
             part = ok[i : i + self.batch_size]
             _, edges = self._reconcile(part)
             failed: dict[str, tuple[str, str]] = {}
-            self._write({}, edges, failed)
+            counts = self._write({}, edges, failed)
             self.store.drain()  # count these rows only once their relationships are written
+            self._count(counts)
             for row, _ in part:
                 if row.ref in failed:
                     self.reject(row, *failed[row.ref])
@@ -772,7 +792,7 @@ def load_files(
                 report.interrupted = True
                 raise LoadInterrupted(report) from None
             except StoreError as exc:
-                load.fr.error = f"the store refused a write: {exc}"
+                load.fr.fail(f"the store refused a write: {exc}")
                 fr = load.fr
             if fr.format == "":
                 fr.format = file_format(path, spec.reader)

@@ -67,6 +67,7 @@ class FileReport:
     rows_loaded: int = 0
     rows_rejected: int = 0
     rows_skipped: int = 0
+    rows_failed: int = 0  # read, but not written: the file's load stopped at an error (see fail)
     batches: int = 0
     batches_resumed: int = 0  # committed by an earlier, interrupted run: not written again
     bulk: bool = False  # a first load written column-wise, in one go (see loaders.bulk)
@@ -87,6 +88,19 @@ class FileReport:
         else:
             self.omitted_rejections += 1
 
+    def fail(self, error: str) -> None:
+        """The file's load stopped at ``error``: the rows read but neither loaded, rejected
+        nor skipped (the batch the store refused, or the rows read before a broken part of
+        the file) are counted as failed, so that the report still accounts for every row.
+
+        >>> fr = FileReport("p.csv", "p.csv", "people:p.csv", "people", rows_read=25_000, rows_loaded=20_000)
+        >>> fr.fail("the store refused a write: disk full")
+        >>> fr.rows_failed, fr.error
+        (5000, 'the store refused a write: disk full')
+        """
+        self.error = error
+        self.rows_failed = self.rows_read - self.rows_loaded - self.rows_rejected - self.rows_skipped
+
     def warn(self, message: str) -> None:
         if len(self.warnings) < MAX_LISTED:
             self.warnings.append(message)
@@ -100,18 +114,13 @@ class FileReport:
         self.relationships.setdefault(rel, Counts()).add(created, updated, unchanged)
 
     def check(self) -> None:
-        """The row invariant; AssertionError names the file and the numbers.
-
-        A file that failed part-way (``error`` set: the store refused a write) is exempt:
-        the rows of its last batch were read but neither loaded nor rejected.
-        """
-        if self.error:
-            return
-        total = self.rows_loaded + self.rows_rejected + self.rows_skipped
-        if self.rows_read != total:
+        """The row invariant, read = loaded + rejected + skipped + failed; AssertionError
+        names the file and the numbers."""
+        total = self.rows_loaded + self.rows_rejected + self.rows_skipped + self.rows_failed
+        if self.rows_read != total or self.rows_failed < 0 or (self.rows_failed and not self.error):
             raise AssertionError(
                 f"{self.file}: rows read {self.rows_read} != loaded {self.rows_loaded} + rejected "
-                f"{self.rows_rejected} + skipped {self.rows_skipped}"
+                f"{self.rows_rejected} + skipped {self.rows_skipped} + failed {self.rows_failed}"
             )
 
     def as_dict(self) -> dict[str, Any]:
@@ -148,6 +157,10 @@ class LoadReport:
     @property
     def rows_skipped(self) -> int:
         return self._sum("rows_skipped")
+
+    @property
+    def rows_failed(self) -> int:
+        return self._sum("rows_failed")
 
     def _totals(self, attr: str) -> dict[str, Counts]:
         out: dict[str, Counts] = {}
@@ -194,6 +207,7 @@ class LoadReport:
             "rows_loaded": self.rows_loaded,
             "rows_rejected": self.rows_rejected,
             "rows_skipped": self.rows_skipped,
+            "rows_failed": self.rows_failed,
             "nodes": {k: asdict(v) for k, v in self.nodes.items()},
             "relationships": {k: asdict(v) for k, v in self.relationships.items()},
             "errors": self.errors,
@@ -214,14 +228,15 @@ class LoadReport:
         self.interrupted = self.interrupted or other.interrupted
 
     def summary_rows(self) -> Iterable[tuple[str, ...]]:
-        """Rows of the printed summary: (what, read/created, loaded/updated, rejected/unchanged, skipped)."""
+        """Rows of the printed summary: (what, read/created, loaded/updated, rejected/unchanged,
+        skipped, failed)."""
         for f in self.files:
-            counts = (f.rows_read, f.rows_loaded, f.rows_rejected, f.rows_skipped)
+            counts = (f.rows_read, f.rows_loaded, f.rows_rejected, f.rows_skipped, f.rows_failed)
             yield ("file", f.file, *(f"{n:,}" for n in counts))
         for name, c in self.nodes.items():
-            yield ("node", name, f"{c.created:,}", f"{c.updated:,}", f"{c.unchanged:,}", "")
+            yield ("node", name, f"{c.created:,}", f"{c.updated:,}", f"{c.unchanged:,}", "", "")
         for name, c in self.relationships.items():
-            yield ("relationship", name, f"{c.created:,}", f"{c.updated:,}", f"{c.unchanged:,}", "")
+            yield ("relationship", name, f"{c.created:,}", f"{c.updated:,}", f"{c.unchanged:,}", "", "")
 
 
 class RejectsWriter:

@@ -14,6 +14,7 @@ from graph_tool.cli.common import opened, propose_matches, store_option
 
 def _print_summary(report: object) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from loaders.report import LoadReport
@@ -22,28 +23,36 @@ def _print_summary(report: object) -> None:
     console = Console()
     title = ("Dry run, nothing written: " if report.dry_run else "") + report.store
     files = Table(title=title, title_justify="left")
-    for name in ("file", "read", "loaded", "rejected", "skipped"):
+    failed = report.rows_failed > 0  # a column only when a file stopped at an error
+    for name in ("file", "read", "loaded", "rejected", "skipped", *(("failed",) if failed else ())):
         files.add_column(name, justify="left" if name == "file" else "right")
     records = Table()
     for name in ("", "label / type", "created", "updated", "unchanged"):
         records.add_column(name, justify="left" if name in ("", "label / type") else "right")
     for row in report.summary_rows():
         if row[0] == "file":
-            files.add_row(*row[1:])
+            files.add_row(*row[1 : 7 if failed else 6])
         else:
             records.add_row(*row[:5])
     console.print(files)
     console.print(records)
     total = (
         f"rows read {report.rows_read:,} = loaded {report.rows_loaded:,} + rejected {report.rows_rejected:,}"
-        f" + skipped {report.rows_skipped:,}"
+        f" + skipped {report.rows_skipped:,}" + (f" + failed {report.rows_failed:,}" if failed else "")
     )
     console.print(total, highlight=False)
     for f in report.files:
         if f.bulk:
             console.print(f"{f.file}: a first load, written column-wise in one go", highlight=False, markup=False)
         if f.error:
-            console.print(f"[red]error[/red] {f.error}", highlight=False)
+            console.print(f"[red]error[/red] {f.file}: {escape(f.error)}", highlight=False)
+        if f.rows_failed:
+            console.print(
+                f"  {f.rows_failed:,} rows of {f.file} read but not written: the load of the file stopped there. "
+                "Load it again once the cause is fixed; what was written is found, not duplicated.",
+                highlight=False,
+                markup=False,
+            )
         if f.rejects_file:
             console.print(f"rejected rows of {f.file}: {f.rejects_file}", highlight=False)
     shown = [r for f in report.files for r in f.rejected][:10]

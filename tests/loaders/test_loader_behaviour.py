@@ -98,34 +98,43 @@ def test_rejected_rows_corrected_and_reloaded(store: GraphStore, write: Callable
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("refused", ["_create_nodes", "_create_edges"])
 def test_a_refused_write_stops_the_file_and_resume_completes_it(
-    store: GraphStore, write: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: GraphStore, write: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refused: str
 ) -> None:
     # Writes run on a writer thread while the next batch is mapped: a refusal surfaces one
     # batch later, and neither the count nor the checkpoint may claim the refused batch.
+    # The third batch's phones are refused, or its USES relationships, the batch's last
+    # write, whose refusal the next batch's first write finds.
     people = write("people.csv", many_people(40))
     load_files(store, [people], "people")
     phones = write("phones.csv", PHONES + "".join(f"P-{i % 40:05d},+84912{i:06d},x,VN,\n" for i in range(1000)))
     checkpoints = tmp_path / "checkpoints"
-    create = store._create_nodes
-    calls = {"Phone": 0}
+    original = getattr(store, refused)
+    calls = {"n": 0}
 
-    def refuse_third_phone_batch(label: Label, rows: list[dict[str, object]]) -> None:
-        if label == Label.PHONE:
-            calls["Phone"] += 1
-            if calls["Phone"] == 3:
-                raise StoreError("disk full")
-        create(label, rows)
+    def refuse_the_third(what: object, rows: list[dict[str, object]]) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise StoreError("disk full")
+        original(what, rows)
 
-    monkeypatch.setattr(store, "_create_nodes", refuse_third_phone_batch)
-    failed = load_files(store, [phones], "phones", batch_size=100, checkpoint_dir=checkpoints).files[0]
+    monkeypatch.setattr(store, refused, refuse_the_third)
+    report = load_files(store, [phones], "phones", batch_size=100, checkpoint_dir=checkpoints)
+    failed = report.files[0]
     assert failed.error is not None and "disk full" in failed.error
-    assert failed.rows_loaded == 200 and store.counts()["Phone"] == 200
+    assert failed.rows_loaded == 200 and store.counts()["USES"] == 200
+    assert store.counts()["Phone"] == (200 if refused == "_create_nodes" else 300)
+    # Every row read is accounted for: the refused batch's rows (and any read after it) failed.
+    assert failed.rows_read >= 300 and failed.rows_failed == failed.rows_read - 200
+    assert report.rows_failed == failed.rows_failed and report.as_dict()["rows_failed"] == failed.rows_failed
+    # The report counts what the batches the store confirmed wrote, not what was queued.
+    assert failed.nodes["Phone"].created == 200 and failed.relationships["USES"].created == 200
     assert json.loads(next(checkpoints.glob("*.json")).read_text())["batches"] == 2
-    monkeypatch.setattr(store, "_create_nodes", create)
+    monkeypatch.setattr(store, refused, original)
     resumed = load_files(store, [phones], "phones", batch_size=100, resume=True, checkpoint_dir=checkpoints)
     f = resumed.files[0]
-    assert f.error is None and f.batches_resumed == 2 and f.rows_loaded == 1000
+    assert f.error is None and f.batches_resumed == 2 and f.rows_loaded == 1000 and f.rows_failed == 0
     assert store.counts()["Phone"] == 1000 and store.counts()["USES"] == 1000
 
 

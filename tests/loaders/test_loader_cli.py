@@ -111,3 +111,51 @@ def test_load_case_proposes_matches_for_review(tmp_path: Path) -> None:
         main, ["load-case", str(demo_folder()), "--store", str(tmp_path / "d"), "--no-progress", "--no-matches"]
     )
     assert quiet.exit_code == 0 and "Possible matches" not in quiet.output
+
+
+def test_load_command_accounts_for_the_rows_of_a_file_the_store_refused(
+    write: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The embedded store refuses the second batch's relationships (as a full buffer pool
+    # or disk would): the summary still adds up, with the rows not written as failed.
+    from graph_tool.store.base import StoreError
+    from graph_tool.store.embedded import EmbeddedStore
+
+    people = write("people.csv", HEADER + "".join(f"P-{i},Person {i},,,,,,,\n" for i in range(10)))
+    phones = write(
+        "phones.csv",
+        "person_id,phone,subscriber_name,default_region,since\n"
+        + "".join(f"P-{i % 10},+84912{i:06d},x,VN,\n" for i in range(250)),
+    )
+    case = str(tmp_path / "case")
+    runner = CliRunner()
+    assert runner.invoke(main, ["load", str(people), "--spec", "people", "--store", case]).exit_code == 0
+    create_edges = EmbeddedStore._create_edges
+    calls = {"n": 0}
+
+    def refuse_the_second(self: EmbeddedStore, group: object, rows: list[dict[str, object]]) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise StoreError("Buffer manager exception: [the buffer pool is full]")
+        create_edges(self, group, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(EmbeddedStore, "_create_edges", refuse_the_second)
+    report_path = tmp_path / "report.json"
+    args = ["load", str(phones), "--spec", "phones", "--store", case, "--batch-size", "100", "--no-progress"]
+    result = runner.invoke(main, [*args, "--report", str(report_path)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())  # rich wraps long lines
+    report = json.loads(report_path.read_text())
+    f = report["files"][0]
+    assert (f["rows_read"], f["rows_loaded"], f["rows_failed"]) == (250, 100, 150)
+    assert report["rows_failed"] == 150 and report["relationships"]["USES"]["created"] == 100
+    assert "rows read 250 = loaded 100 + rejected 0 + skipped 0 + failed 150" in said
+    # the store's message is shown as written (brackets are not taken as markup)
+    assert "phones.csv: the store refused a write: Buffer manager exception: [the buffer pool is full]" in said
+    assert "150 rows of phones.csv read but not written" in said
+    monkeypatch.setattr(EmbeddedStore, "_create_edges", create_edges)
+    again = runner.invoke(main, [*args, "--report", str(report_path)])
+    assert again.exit_code == 0, again.output
+    f = json.loads(report_path.read_text())["files"][0]
+    assert (f["rows_loaded"], f["rows_failed"]) == (250, 0)
+    assert json.loads(report_path.read_text())["relationships"]["USES"]["created"] == 150
