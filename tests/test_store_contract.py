@@ -133,6 +133,30 @@ def test_relationships_are_found_again_from_either_end(store: GraphStore, shape:
     assert got == [20] * 5 + [21] * 5 and store.counts()["CALLED"] == 10
 
 
+def test_relationships_of_nodes_just_created_are_not_looked_up(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = store.upsert_nodes(
+        [NodeRecord(Label.ACCOUNT, "A-1", {}, "t")] + [NodeRecord(Label.PAYMENT, f"PAY-{i}", {}, "t") for i in range(3)]
+    )
+    assert made.new_nodes == {Label.ACCOUNT: {"A-1"}, Label.PAYMENT: {"PAY-0", "PAY-1", "PAY-2"}}
+    looked_up: list[list[str]] = []
+    lookup = store._existing_edges
+    monkeypatch.setattr(
+        store, "_existing_edges", lambda g, keys: looked_up.append([k["id"] for k in keys]) or lookup(g, keys)
+    )
+    sent = [EdgeRecord(Rel.SENT, Label.ACCOUNT, "A-1", Label.PAYMENT, f"PAY-{i}", {}, "t") for i in range(3)]
+    assert store.upsert_edges(sent, new_nodes={Label.PAYMENT: {"PAY-0", "PAY-1"}}).created == 3
+    assert looked_up == [[sent[2].id]]  # only the relationship whose ends both existed before
+    again = store.upsert_edges(sent)
+    assert (again.created, again.unchanged) == (0, 3) and store.counts()["SENT"] == 3
+    # A missing end is still refused, whatever is said to be new.
+    stray = EdgeRecord(Rel.SENT, Label.ACCOUNT, "A-404", Label.PAYMENT, "PAY-0", {}, "t", "x.csv:2")
+    assert store.upsert_edges([stray], new_nodes=made.new_nodes).rejected == [
+        ("x.csv:2", "SENT: no Account with id 'A-404'")
+    ]
+
+
 def test_parameterised_read_returns_plain_values(store: GraphStore) -> None:
     load_example(store)
     rows = store.read(
