@@ -231,7 +231,7 @@ class RelType:
 
 PROVENANCE: tuple[Prop, ...] = (
     Prop("sources", PropType.STRING_LIST, "ids of the Source records this came from", indexed=False),
-    Prop("source_refs", PropType.STRING_LIST, "record references, e.g. file:row"),
+    Prop("source_refs", PropType.STRING_LIST, "record references, source:file:row, the first row of each source"),
     Prop("loaded_at", PropType.DATETIME, "when it was first loaded (UTC)"),
     Prop("updated_at", PropType.DATETIME, "when it was last changed (UTC)"),
     Prop("confidence", PropType.FLOAT, "0..1, how sure the source is"),

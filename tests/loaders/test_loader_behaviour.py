@@ -97,6 +97,27 @@ def test_rejected_rows_corrected_and_reloaded(store: GraphStore, write: Callable
     assert got["P-2"]["birth_date"] == "1990-02-28" and got["P-3"]["roles"] == ["broker"]
 
 
+@pytest.mark.parametrize("batch_size", [7, 1000])
+def test_a_node_in_many_rows_is_referenced_by_its_first_row_whatever_the_batches(
+    store: GraphStore, write: Callable[..., Path], batch_size: int
+) -> None:
+    # Each phone is in two to three calls: its reference is the first of them, and a later
+    # batch that mentions it again leaves it unchanged (it used to add that batch's row).
+    calls = write("calls.csv", many_calls(200))
+    report = load_files(store, [calls], "calls", batch_size=batch_size)
+    assert report.nodes["Phone"].updated == 0 and report.nodes["Phone"].created == 186
+    first_row: dict[str, int] = {}
+    for line, row in enumerate(calls.read_text().splitlines()[1:], start=2):
+        for number in row.split(",")[1:3]:
+            first_row.setdefault(number, line)
+    phones = store.whole_graph([Label.PHONE]).nodes
+    assert len(phones) == 186
+    for phone in phones:
+        assert phone.props["source_refs"] == [f"calls:calls.csv:calls.csv:{first_row[phone.props['number']]}"]
+    again = load_files(store, [calls], "calls", batch_size=batch_size)
+    assert again.created == 0 and again.updated == 0
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("refused", ["_create_nodes", "_create_edges"])
 def test_a_refused_write_stops_the_file_and_resume_completes_it(
