@@ -97,6 +97,27 @@ def test_rejected_rows_corrected_and_reloaded(store: GraphStore, write: Callable
     assert got["P-2"]["birth_date"] == "1990-02-28" and got["P-3"]["roles"] == ["broker"]
 
 
+def test_a_conflicting_number_keeps_the_first_value_and_a_second_load_changes_nothing(
+    store: GraphStore, write: Callable[..., Path]
+) -> None:
+    # Two rows of one address with latitudes whose float hashes share their low 20 bits:
+    # the tracker once missed the conflict, the later value overwrote the first, and
+    # loading the file again "updated" the node.
+    people = write("people.csv", many_people(3))
+    load_files(store, [people], "people")
+    rows = ["P-00001,143 Green Lane,Leicester,GB,52.62798,-1.13025,workplace\n"]
+    rows += [f"P-00002,{i} Other St,Leicester,GB,52.0,-1.0,home\n" for i in range(5)]
+    rows += ["P-00000,143 Green Lane,Leicester,GB,52.65653,-1.13025,workplace\n"]
+    addresses = write("addresses.csv", "person_id,address,city,country,lat,lon,kind\n" + "".join(rows))
+    first = load_files(store, [addresses], "addresses", batch_size=3)
+    assert first.nodes["Address"].updated == 0
+    assert any("conflict" in w and "lat differ" in w for w in first.files[0].warnings)
+    lats = sorted(n.props["lat"] for n in store.whole_graph([Label.ADDRESS]).nodes)
+    assert lats == [52.0] * 5 + [52.62798]  # the first value kept
+    again = load_files(store, [addresses], "addresses", batch_size=3)
+    assert again.created == 0 and again.updated == 0
+
+
 @pytest.mark.parametrize("batch_size", [7, 1000])
 def test_a_node_in_many_rows_is_referenced_by_its_first_row_whatever_the_batches(
     store: GraphStore, write: Callable[..., Path], batch_size: int
