@@ -150,12 +150,8 @@ class Neo4jStore(GraphStore):
             if not _write_csv_for_load(label, nodes, target):  # a value the trip would change
                 super().create_nodes_bulk(label, nodes)
                 return
-            query = cypher.load_csv_create_nodes(label, arrow_columns(nodes)[0], target.name, ENTITY_LABEL)
-            try:
-                with self._driver.session(database=self.database) as session:
-                    session.run(query).consume()  # IN TRANSACTIONS needs an auto-commit transaction
-            except Neo4jError as exc:
-                raise StoreError(f"{exc.code}: {exc.message}") from None
+            names = arrow_columns(nodes)[0]
+            self._in_transactions(cypher.load_csv_create_nodes(label, names, target.name, ENTITY_LABEL))
         finally:
             target.unlink(missing_ok=True)
 
@@ -212,20 +208,29 @@ class Neo4jStore(GraphStore):
         self._ensure_schema()
         found = {r["id"] for r in self._execute(cypher.existing_edge_ids(rel), {"ids": list(ids)}, RoutingControl.READ)}
         if found:
-            self._write(cypher.delete_edges(rel), {"ids": sorted(found)})
+            self._in_transactions(cypher.delete_edges_in_transactions(rel), {"ids": sorted(found)})
         return len(found)
 
     def clear(self) -> None:
-        # In batches: one transaction deleting a large case would exhaust the heap.
         for label in NODE_TYPES:
-            while self._write(cypher.delete_batch(label), {"size": 10_000})[0]["deleted"]:
-                pass
+            self._in_transactions(cypher.delete_all_in_transactions(label))
 
     def delete_nodes(self, label: Label, ids: Sequence[str]) -> int:
         found = self._existing_ids(label, ids)
         if found:
-            self._write(cypher.delete_nodes(label), {"ids": sorted(found)})
+            self._in_transactions(cypher.delete_nodes_in_transactions(label), {"ids": sorted(found)})
         return len(found)
+
+    def _in_transactions(self, query: str, params: Mapping[str, Any] | None = None) -> None:
+        """Run ``CALL { } IN TRANSACTIONS``, which needs an auto-commit transaction: a large
+        delete committed a part at a time, within the server's transaction memory."""
+        self.drain()
+        self._ensure_schema()
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.run(query, dict(params or {})).consume()
+        except Neo4jError as exc:
+            raise StoreError(f"{exc.code}: {exc.message}") from None
 
     def delete_source(self, source: str) -> dict[str, int]:
         self._ensure_schema()
@@ -234,18 +239,18 @@ class Neo4jStore(GraphStore):
             rows = self._execute(cypher.edges_of_source(rel), {"source": source}, RoutingControl.READ)
             drop, keep = split_by_source([dict(r["e"].items()) for r in rows], source)
             if drop:
-                self._write(cypher.delete_edges(rel), {"ids": drop})
-            if keep:
-                self._write(cypher.set_provenance_edges(rel), {"rows": keep})
+                self._in_transactions(cypher.delete_edges_in_transactions(rel), {"ids": drop})
+            for part in batched(keep, CREATE_CHUNK):
+                self._write(cypher.set_provenance_edges(rel), {"rows": part})
             deleted["relationships"] += len(drop)
             deleted["kept"] += len(keep)
         for label in NODE_TYPES:
             rows = self._execute(cypher.nodes_of_source(label), {"source": source}, RoutingControl.READ)
             drop, keep = split_by_source([dict(r["n"].items()) for r in rows], source)
             if drop:
-                self._write(cypher.delete_nodes(label), {"ids": drop})
-            if keep:
-                self._write(cypher.set_provenance_nodes(label), {"rows": keep})
+                self._in_transactions(cypher.delete_nodes_in_transactions(label), {"ids": drop})
+            for part in batched(keep, CREATE_CHUNK):
+                self._write(cypher.set_provenance_nodes(label), {"rows": part})
             deleted["nodes"] += len(drop)
             deleted["kept"] += len(keep)
         return deleted
