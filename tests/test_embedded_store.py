@@ -182,3 +182,27 @@ def test_memory_freed_in_small_pieces_goes_back_to_the_system(monkeypatch: pytes
     embedded._give_back_freed_memory()
     assert embedded._resident_mib() < before - 100, (before, embedded._resident_mib())
     assert len(blocks) == 1
+
+
+def test_a_read_the_buffer_pool_has_no_room_for_runs_again_after_a_reopen(tmp_path: Path) -> None:
+    # Two COPYs hold about 64 MiB of a 96 MiB pool until the database closes (kuzu#5779):
+    # a read that needs more fails as it is, and the store reads it again after a reopen.
+    # A write that fails so is not run again.
+    import pandas as pd
+
+    store = EmbeddedStore(tmp_path / "case", buffer_pool_mb=96)
+    store.create_schema()
+    for k in range(2):
+        people = pd.DataFrame({"id": [f"P{k}-{i}" for i in range(2000)], "name": ["x"] * 2000})
+        store._conn.execute("COPY Person(id, name) FROM $df", {"df": people})
+    big = "UNWIND range(1, 1000000) AS x RETURN count(DISTINCT cast(x, 'STRING')) AS c"
+    with pytest.raises(RuntimeError, match="buffer pool is full"):
+        store._conn.execute(big)
+    assert store.read(big) == [{"c": 1_000_000}]
+    assert store.counts()["Person"] == 4000  # the reopen kept what was written
+    for k in range(2, 4):
+        people = pd.DataFrame({"id": [f"P{k}-{i}" for i in range(2000)], "name": ["x"] * 2000})
+        store._conn.execute("COPY Person(id, name) FROM $df", {"df": people})
+    with pytest.raises(StoreError, match="buffer pool is full"):
+        store._run(big.replace("RETURN", "CREATE (:Person {id: cast(x, 'STRING')}) RETURN"))
+    store.close()

@@ -349,6 +349,9 @@ def _with_provenance(planned: dict[str, Any], rec: NodeRecord | EdgeRecord) -> d
     return planned
 
 
+WRITER_THREAD = "graph-tool-writer"  # the name of pipelined_writes' thread
+
+
 class GraphStore(ABC):
     """The contract both stores fulfil.
 
@@ -396,7 +399,7 @@ class GraphStore(ABC):
         if self._writer is not None:  # already pipelined: nested blocks share the thread
             yield
             return
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph-tool-writer")
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix=WRITER_THREAD)
         self._in_flight = []
         try:
             yield

@@ -10,6 +10,7 @@ import ctypes
 import ctypes.util
 import os
 import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ import pandas as pd
 from graph_tool.model import NODE_TYPES, REL_TYPES, Label, PropType, Rel
 from graph_tool.store import cypher
 from graph_tool.store.base import (
+    WRITER_THREAD,
     Edge,
     GraphStore,
     Node,
@@ -52,6 +54,7 @@ _WRITE_WORDS = re.compile(
 )
 
 
+_POOL_FULL = "The buffer pool is full"  # in LadybugDB's message when a query finds no room
 _COPY_HELD_BYTES = 32 * 1024 * 1024  # buffer pool a COPY holds until the database closes
 _REOPEN_AFTER_ROWS = 100_000  # a bulk COPY at least this large is followed by a reopen
 BULK_ROWS_PER_MIB = 4_000  # rows one bulk COPY may take per MiB of buffer pool (see bulk_rows_limit)
@@ -175,13 +178,35 @@ class EmbeddedStore(GraphStore):
         try:
             res = self._conn.execute(query, dict(params or {}))
         except RuntimeError as exc:
-            raise StoreError(str(exc)) from None
+            if not (_POOL_FULL in str(exc) and self._reads_again(query)):
+                raise StoreError(str(exc)) from None
+            try:  # the same read, with the buffer pool given back
+                res = self._conn.execute(query, dict(params or {}))
+            except RuntimeError as again:
+                raise StoreError(str(again)) from None
         if isinstance(res, list):  # several statements: never produced by our own code
             raise StoreError("one statement at a time")
         names = res.get_column_names()
         rows = [dict(zip(names, values, strict=True)) for values in res.get_all()]
         res.close()
         return rows
+
+    def _reads_again(self, query: str) -> bool:
+        """Whether a read the buffer pool had no room for may run again: then reopen first.
+
+        Loading a 20,000-person case a second time in one process (six files read back,
+        nothing written) ended in "the buffer pool is full" at the first batch of its calls,
+        and every file after them failed too; in a new process the same calls load. What
+        holds the pool is LadybugDB's to say (nothing of ours is open); a reopen gives it
+        back. Only a read, which changed nothing, is run again, and only once.
+        """
+        if _WRITE_WORDS.search(query) or self.read_only:
+            return False
+        writing = any(not f.done() for f in getattr(self, "_in_flight", ()))
+        if writing or threading.current_thread().name.startswith(WRITER_THREAD):
+            return False  # a write is running: the database cannot close under it
+        self._reopen()
+        return True
 
     def _write(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         self._ensure_schema()
