@@ -615,13 +615,13 @@ class _FileLoad:
     ) -> _Counts:
         """Queue the writes; what they will change, to count once they are done (see _count)."""
         counts: _Counts = []
-        created = WriteResult()  # the nodes this batch creates: no relationship touches them yet
+        created: dict[Label, set[str]] = {}  # the nodes this batch creates: no relationship touches them yet
         for label, recs in nodes.items():
             res = self.store.upsert_nodes(list(recs.values()), batch_size=len(recs) + 1)
-            created += res
+            created.update(res.new_nodes)
             counts.append((True, label, res))
         for rel, erecs in edges.items():
-            res = self.store.upsert_edges(list(erecs.values()), batch_size=len(erecs) + 1, new_nodes=created.new_nodes)
+            res = self.store.upsert_edges(list(erecs.values()), batch_size=len(erecs) + 1, new_nodes=created)
             counts.append((False, rel, res))
             for ref, reason in res.rejected:
                 failed.setdefault(ref, ("_relationship", reason))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -418,6 +419,12 @@ class GraphStore(ABC):
         a loader records a batch as committed only when this is True.
         """
         return True
+
+    def _writing(self) -> bool:
+        """Whether a write queued by :meth:`pipelined_writes` is running, or this is its thread."""
+        if self._writer is None:
+            return False
+        return threading.current_thread().name.startswith(WRITER_THREAD) or any(not f.done() for f in self._in_flight)
 
     def drain(self) -> None:
         """Wait for the writes queued by :meth:`pipelined_writes`; raise the first failure."""

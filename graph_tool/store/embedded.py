@@ -10,7 +10,6 @@ import ctypes
 import ctypes.util
 import os
 import re
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +21,6 @@ import pandas as pd
 from graph_tool.model import NODE_TYPES, REL_TYPES, Label, PropType, Rel
 from graph_tool.store import cypher
 from graph_tool.store.base import (
-    WRITER_THREAD,
     Edge,
     GraphStore,
     Node,
@@ -202,8 +200,7 @@ class EmbeddedStore(GraphStore):
         """
         if _WRITE_WORDS.search(query) or self.read_only:
             return False
-        writing = any(not f.done() for f in getattr(self, "_in_flight", ()))
-        if writing or threading.current_thread().name.startswith(WRITER_THREAD):
+        if self._writing():
             return False  # a write is running: the database cannot close under it
         self._reopen()
         return True
