@@ -14,13 +14,15 @@ from collections.abc import Iterable, Mapping
 import streamlit as st
 
 from app_pages.common import mask_node, md_text, pseudonym, store, unmasked, victim_linked_ids
-from graph_tool import audit, resolve
+from graph_tool import audit, match_review, resolve
 from graph_tool.model import Label, identifying_properties
 from graph_tool.store.base import Node, StoreError
 
 FLASH_KEY = "matches_flash"
 ALL = "all"
 BUTTONS = {"accept": "Accept (merge)", "reject": "Reject", "undo": "Undo the merge"}
+BULK_VERB = {"accept": "Accept", "reject": "Reject", "undo": "Undo"}
+BULK_PAST = {"accept": "accepted", "reject": "rejected", "undo": "undone"}
 ALLOWED = {
     resolve.OPEN: ("accept", "reject"),
     resolve.UNDONE: ("accept", "reject"),
@@ -67,6 +69,52 @@ def _summary(c: resolve.Candidate, masked: set[str]) -> str:
     return resolve.summarise(c.score, _evidence(c, masked), what)
 
 
+def _decide_many(every: list[resolve.Candidate]) -> None:
+    """Accept, reject or undo every candidate a score band and evidence choose, each through
+    ``resolve.decide`` as if decided alone (``graph_tool.match_review``)."""
+    with st.expander("Decide many at once"):
+        decision = st.radio("Decision", list(match_review.DECIDABLE), horizontal=True, key="bulk_decision")
+        band = st.slider("Score between", 0.0, 1.0, (0.95, 1.0), 0.01, key="bulk_band")
+        ways = sorted({f for c in every for f in c.found_by})
+        found_by = st.multiselect("Found by (all of)", ways, key="bulk_found_by")
+        said = sorted({f"{e.prop}:{e.verdict}" for c in every for e in c.evidence})
+        evidence = st.multiselect("Evidence (all of)", said, key="bulk_evidence")
+        selection = match_review.Selection(
+            min_score=band[0], max_score=band[1], found_by=tuple(found_by), evidence=tuple(evidence)
+        )
+        chosen = match_review.choose(every, decision, selection)
+        st.markdown(
+            md_text(
+                f"{len(chosen)} candidates would be {BULK_PAST[decision]}, in this order: "
+                + (", ".join(c.id for c in chosen[:5]) + (" ..." if len(chosen) > 5 else ""))
+            )
+        )
+        with st.form("decide_many"):
+            reason = st.text_input("Reason (required, recorded with each decision)", max_chars=500, key="bulk_reason")
+            analyst = st.text_input("Analyst", value=audit.who(), max_chars=100, key="bulk_analyst")
+            pressed = st.form_submit_button(f"{BULK_VERB[decision]} {len(chosen)} candidates", disabled=not chosen)
+        if not pressed:
+            return
+        if not reason.strip() or not analyst.strip():
+            st.error("Give a reason and the analyst's name: each decision is recorded with both. Nothing was changed.")
+            return
+        bar = st.progress(0.0)
+        ticks = iter(range(1, len(chosen) + 1))
+        try:
+            with store() as s:
+                done = match_review.decide_all(
+                    s, decision, chosen, analyst, reason, lambda: bar.progress(next(ticks) / len(chosen))
+                )
+        except StoreError as exc:
+            st.error(md_text(exc))
+            return
+        skipped = "".join(f"; skipped {cid}: {why}" for cid, why in done.skipped[:3])
+        skipped += f"; {len(done.skipped) - 3} more skipped" if len(done.skipped) > 3 else ""
+        st.session_state[FLASH_KEY] = f"{len(done.decided)} candidates {BULK_PAST[decision]} by {analyst}{skipped}."
+        del st.session_state["bulk_reason"]
+        st.rerun()
+
+
 st.title("Possible matches")
 st.caption(
     "Possible duplicates, scored and explained; nothing is merged until an analyst accepts, "
@@ -98,6 +146,7 @@ except StoreError as exc:
     st.error(md_text(exc))
     st.stop()
 cands = [c for c in every if status == ALL or c.status == status]  # best first, as listed
+_decide_many(every)
 if not cands:
     st.info("No candidates with this status. Find possible matches above.")
     st.stop()
@@ -118,6 +167,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
 
 by_id = {c.id: c for c in cands}
 chosen = st.selectbox(

@@ -47,6 +47,7 @@ import json
 import logging
 import math
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -1112,6 +1113,7 @@ def accept(store: GraphStore, candidate_id: str, analyst: str, reason: str) -> C
         "relationships_skipped": skipped,
         "by": analyst,
         "at": utc_now(),
+        "at_ns": time.time_ns(),  # orders merges made within one second (undone latest first)
     }
     record["merge"] = plan
     store.set_properties(Label.CANDIDATE, {cand.id: {"merge_record": _dumps(record)}})

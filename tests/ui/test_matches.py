@@ -177,6 +177,37 @@ def test_accept_with_a_reason_merges_and_audits_then_undo_restores(case: tuple[s
     ]
 
 
+def test_a_score_band_is_decided_at_once_and_undone_at_once(case: tuple[str, AppTest]) -> None:
+    location, at = case
+    find(at)
+    assert at.slider(key="bulk_band").value == (0.95, 1.0)
+    assert at.radio(key="bulk_decision").value == "accept"
+    # Without a reason: refused, nothing changes.
+    click(at, "Accept 3 candidates")
+    assert any("Give a reason" in e.value for e in at.error), [e.value for e in at.error]
+    assert merge_entries() == []
+
+    at.text_input(key="bulk_reason").set_value("the same woman in three registers")
+    click(at, "Accept 3 candidates")
+    accepted = candidates(location, resolve.ACCEPTED)
+    assert {(c.left_id, c.right_id) for c in accepted} == {("P-001", "P-002"), ("P-001", "P-003")}
+    assert merged_into(location, "P-002") == merged_into(location, "P-003") == "P-001"
+    flash = " ".join(plain(m.value) for m in at.success)
+    assert "2 candidates accepted by analyst.env; skipped " in flash and "already merged into P-001" in flash
+    assert [e["details"]["decision"] for e in merge_entries()] == ["accepted", "accepted"]
+    assert at.text_input(key="bulk_reason").value == ""  # the next decision needs its own reason
+
+    at.radio(key="bulk_decision").set_value("undo")
+    at.slider(key="bulk_band").set_value((0.0, 1.0))
+    run(at)
+    at.text_input(key="bulk_reason").set_value("to be checked against the photos")
+    click(at, "Undo 2 candidates")
+    assert candidates(location, resolve.ACCEPTED) == []
+    assert len(candidates(location, resolve.UNDONE)) == 2
+    assert merged_into(location, "P-002") is None and merged_into(location, "P-003") is None
+    assert [e["details"]["decision"] for e in merge_entries()] == ["accepted"] * 2 + ["undone"] * 2
+
+
 def test_a_masked_victims_name_is_never_shown(case: tuple[str, AppTest]) -> None:
     location, at = case
     find(at)
