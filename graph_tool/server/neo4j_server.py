@@ -60,8 +60,10 @@ POM_PATH: Path = Path(__file__).with_name("pom.xml")
 _DEFAULT_VERSION = "5.26.30"
 BOLT_HOST = "127.0.0.1"
 DEFAULT_BOLT_PORT = 7687
-DEFAULT_HEAP = "1g"
-DEFAULT_PAGECACHE = "512m"
+# Creating 1M people by LOAD CSV took 32.0 s with a 1 GiB heap and a 512 MiB page cache,
+# 27.5 s with 2 GiB and 1 GiB (4 GiB and 2 GiB: 27.3 s): less garbage collection.
+DEFAULT_HEAP = "2g"
+DEFAULT_PAGECACHE = "1g"
 TX_LOG_RETENTION = "1G size"  # transaction logs kept once a checkpoint no longer needs them
 MIN_PASSWORD_LENGTH = 8  # Neo4j's default dbms.security.auth_minimum_password_length
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
