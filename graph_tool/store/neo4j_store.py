@@ -151,7 +151,9 @@ class Neo4jStore(GraphStore):
                 super().create_nodes_bulk(label, nodes)
                 return
             names = arrow_columns(nodes)[0]
-            self._in_transactions(cypher.load_csv_create_nodes(label, names, target.name, ENTITY_LABEL))
+            self._in_transactions(
+                cypher.load_csv_create_nodes(label, names, ENTITY_LABEL), {"file_url": f"file:///{target.name}"}
+            )
         finally:
             target.unlink(missing_ok=True)
 
