@@ -12,6 +12,7 @@ import hashlib
 import json
 import threading
 from abc import ABC, abstractmethod
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -215,6 +216,7 @@ def rel_prop_types(rel: Rel) -> dict[str, PropType]:
 
 # Endpoint ids carried in relationship rows; not properties.
 ENDPOINTS = frozenset({"src", "dst"})
+_LABEL_NAMES = frozenset(str(label) for label in Label)
 
 # Properties the store maintains itself; a record never sets them directly.
 MANAGED = frozenset({"id", "sources", "source_refs", "loaded_at", "updated_at"})
@@ -685,29 +687,38 @@ class GraphStore(ABC):
 
     def neighbourhood(self, node_id: str, hops: int = 1, limit: int = 5000) -> Subgraph:
         """The entity ``node_id`` and everything within ``hops`` relationships of it (at most ``limit`` nodes)."""
-        start = self._rows(cypher.nodes_by_ids(), {"ids": [node_id]}, anywhere="n")
+        start = self._nodes_anywhere([node_id])
         if not start:
             raise StoreError(f"no entity with id {node_id!r}")
-        nodes = {node_id: self._node(start[0]["n"])}
+        nodes = {node_id: start[0]}
         edges: dict[str, Edge] = {}
-        frontier = [node_id]
+        frontier = [start[0]]
         for _ in range(max(hops, 0)):
             if not frontier or len(nodes) >= limit:
                 break
-            found: list[str] = []
-            for query in (cypher.outgoing(), cypher.incoming()):
-                for r in self._rows(query, {"ids": frontier}, anywhere="a"):
-                    far = self._node(r["far"])
-                    if far.id not in nodes:
-                        if len(nodes) >= limit:
-                            continue
-                        nodes[far.id] = far
-                        found.append(far.id)
-                    edge = self._edge(r["e"], r["src"], r["dst"])
-                    edges[edge.id] = edge
+            found: list[Node] = []
+            # A label per query: an unlabelled one reads every node table in LadybugDB.
+            by_label: dict[Label | None, list[str]] = defaultdict(list)
+            for node in frontier:
+                by_label[Label(node.label) if node.label in _LABEL_NAMES else None].append(node.id)
+            for label, ids in by_label.items():
+                for query in (cypher.outgoing(label), cypher.incoming(label)):
+                    for r in self._rows(query, {"ids": ids}, anywhere="a"):
+                        far = self._node(r["far"])
+                        if far.id not in nodes:
+                            if len(nodes) >= limit:
+                                continue
+                            nodes[far.id] = far
+                            found.append(far)
+                        edge = self._edge(r["e"], r["src"], r["dst"])
+                        edges[edge.id] = edge
             frontier = found
         keep = tuple(e for e in edges.values() if e.source in nodes and e.target in nodes)
         return Subgraph(tuple(nodes.values()), keep)
+
+    def _nodes_anywhere(self, ids: list[str]) -> list[Node]:
+        """The nodes of any label among ``ids``."""
+        return [self._node(r["n"]) for r in self._rows(cypher.nodes_by_ids(), {"ids": ids}, anywhere="n")]
 
     def source_subgraph(self, source: str) -> Subgraph:
         """Every node and relationship that ``source`` contributed."""

@@ -164,6 +164,24 @@ def edge_by_key(rel: Rel, source: Label, target: Label, var: str, from_target: b
     )
 
 
+def edges_by_ids_from_ends(rel: Rel, source: Label, target: Label, from_target: bool = False) -> str:
+    """Relationships of one type and label pair with an id among ``$ids`` and the source
+    (the target, when ``from_target``) among ``$end_ids``; with their end ids, to check.
+
+    LadybugDB only, for a few keys: :func:`existing_edges` costs 70-100 ms however few the
+    keys (its plan reads the whole relationship table of a 20,000-person case); this, 2-5 ms
+    for up to 100 keys and 35 ms for 1,000, but more than it for 10,000.
+
+    >>> edges_by_ids_from_ends(Rel.SENT, Label.ACCOUNT, Label.PAYMENT)
+    'MATCH (a:Account)-[e:SENT]->(b:Payment) WHERE a.id IN $end_ids AND e.id IN $ids RETURN e, a.id AS src, b.id AS dst'
+    """
+    end = "b" if from_target else "a"
+    return (
+        f"MATCH (a:{source})-[e:{rel}]->(b:{target}) WHERE {end}.id IN $end_ids AND e.id IN $ids "
+        "RETURN e, a.id AS src, b.id AS dst"
+    )
+
+
 def from_target(rows: Iterable[Mapping[str, Any]]) -> bool:
     """Whether to find these relationships (rows of ``src`` and ``dst``) from their target
     ends: when the rows name more distinct targets than sources, each target likely has
@@ -242,14 +260,25 @@ def delete_edges(rel: Rel) -> str:
     return f"MATCH ()-[e:{rel}]->() WHERE e.id IN $ids DELETE e"
 
 
-def outgoing() -> str:
-    """Relationships leaving ``$ids``, with endpoint ids and the far node."""
-    return "MATCH (a)-[e]->(b) WHERE a.id IN $ids RETURN a.id AS src, b.id AS dst, e, b AS far"
+def outgoing(label: Label | None = None) -> str:
+    """Relationships leaving ``$ids`` (of ``label``, if given), with endpoint ids and the far node.
+
+    With the label, LadybugDB reads one node table instead of all of them (9 ms instead of
+    20 for one person of a 20,000-person case), and Neo4j uses that label's id index.
+
+    >>> outgoing(Label.PERSON)
+    'MATCH (a:Person)-[e]->(b) WHERE a.id IN $ids RETURN a.id AS src, b.id AS dst, e, b AS far'
+    """
+    return f"MATCH {_var('a', label)}-[e]->(b) WHERE a.id IN $ids RETURN a.id AS src, b.id AS dst, e, b AS far"
 
 
-def incoming() -> str:
-    """Relationships arriving at ``$ids``, with endpoint ids and the far node."""
-    return "MATCH (b)-[e]->(a) WHERE a.id IN $ids RETURN b.id AS src, a.id AS dst, e, b AS far"
+def incoming(label: Label | None = None) -> str:
+    """Relationships arriving at ``$ids`` (of ``label``, if given), with endpoint ids and the far node."""
+    return f"MATCH (b)-[e]->{_var('a', label)} WHERE a.id IN $ids RETURN b.id AS src, a.id AS dst, e, b AS far"
+
+
+def _var(name: str, label: Label | None) -> str:
+    return f"({name}:{label})" if label is not None else f"({name})"
 
 
 def nodes_by_ids() -> str:

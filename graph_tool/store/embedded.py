@@ -61,6 +61,7 @@ BULK_ROWS_PER_MIB = 4_000  # rows one bulk COPY may take per MiB of buffer pool 
 CHECKPOINT_EVERY = 8
 # Fewer rows than this are created by UNWIND ... CREATE, not a COPY (see _by_statement).
 SMALL_CREATE = 256
+FEW_KEYS = 1_000  # up to this many, existing relationships are found by id lists (cypher.edges_by_ids_from_ends)
 TRIM_ABOVE_MIB = 640  # at a reopen, freed memory goes back to the system above this (see _give_back_freed_memory)
 
 
@@ -302,8 +303,17 @@ class EmbeddedStore(GraphStore):
         if not keys:
             return {}
         self._ensure_schema()
-        rows = self._run(cypher.existing_edges(*group, cypher.from_target(keys)), {"keys": [dict(k) for k in keys]})
-        return {r["e"]["id"]: _plain_props(r["e"]) for r in rows}
+        from_target = cypher.from_target(keys)
+        if len(keys) > FEW_KEYS:
+            rows = self._run(cypher.existing_edges(*group, from_target), {"keys": [dict(k) for k in keys]})
+            return {r["e"]["id"]: _plain_props(r["e"]) for r in rows}
+        wanted = {(k["id"], k["src"], k["dst"]) for k in keys}
+        ends = sorted({k["dst" if from_target else "src"] for k in keys})
+        rows = self._run(
+            cypher.edges_by_ids_from_ends(*group, from_target),
+            {"end_ids": ends, "ids": sorted({k["id"] for k in keys})},
+        )
+        return {r["e"]["id"]: _plain_props(r["e"]) for r in rows if (r["e"]["id"], r["src"], r["dst"]) in wanted}
 
     def _create_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
         rel, source, target = group
@@ -454,6 +464,16 @@ class EmbeddedStore(GraphStore):
             return []
         self._ensure_schema()
         return [_to_node(r["n"]) for r in self._run(cypher.existing_nodes(label), {"ids": list(ids)})]
+
+    def _nodes_anywhere(self, ids: list[str]) -> list[Node]:
+        # A key lookup per label: "MATCH (n) WHERE n.id IN $ids" reads every node table
+        # (108 ms for one id in a 20,000-person case; 0.2 ms a label this way).
+        found: list[Node] = []
+        for label in NODE_TYPES:
+            found += self.get_nodes(label, [i for i in ids if i not in {n.id for n in found}])
+            if len(found) == len(ids):
+                break
+        return found
 
     def _rows(self, query: str, params: Mapping[str, Any] | None = None, anywhere: str | None = None) -> list[Row]:
         self._ensure_schema()
