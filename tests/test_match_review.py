@@ -97,6 +97,14 @@ def test_matches_commands_decide_many(tmp_path: Path, audit_log: Path, monkeypat
     assert preview.exit_code == 0, preview.output
     assert "3 candidates would be accepted" in preview.output
     assert set(statuses().values()) == {"open"}
+    nobody = runner.invoke(
+        main, ["matches", "reject", "--max-score", "0.9", "--reason", "r", "--dry-run", *at], env={"USER": None}
+    )
+    assert nobody.exit_code == 0 and "1 candidates would be rejected" in nobody.output, nobody.output  # no analyst
+    undecided = runner.invoke(
+        main, ["matches", "reject", "--max-score", "0.9", "--reason", "r", *at], env={"USER": None}
+    )
+    assert undecided.exit_code == 1 and "analyst" in undecided.output
 
     refused = runner.invoke(main, ["matches", "accept", "--min-score", "0.95", "--reason", "r", *at])
     assert refused.exit_code == 2 and "--yes" in refused.output

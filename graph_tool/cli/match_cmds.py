@@ -169,8 +169,6 @@ def _one_or_many(
     filtered = selection != match_review.Selection(ids=ids)
     if len(ids) == 1 and not filtered and not dry_run:
         return _decide(decision, ids[0], reason, analyst, store)
-    if not (analyst or "").strip():
-        raise click.ClickException("a decision needs the analyst's name (--analyst)")
     with opened(store) as s:
         try:
             chosen = match_review.select(s, decision, selection)
@@ -183,6 +181,8 @@ def _one_or_many(
             _print_brief(chosen)
             click.echo(f"{len(chosen)} candidates would be {_PAST[decision]}" if dry_run else "no candidates chosen")
             return None
+        if not (analyst or "").strip():
+            raise click.ClickException("a decision needs the analyst's name (--analyst)")
         if filtered and not yes:
             raise click.UsageError(
                 f"the filters choose {len(chosen)} candidates: look at them with --dry-run, then add --yes"
