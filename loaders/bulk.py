@@ -158,6 +158,7 @@ class BulkLoad:
         self.load = load
         self.info = info
         self.by_python = False  # quotes, or not UTF-8: read by Python's csv module, not Arrow
+        self.declined = ""  # why run() found the file needs the batched path
         self.spec = load.spec
         mapper = load.mapper
         assert isinstance(mapper, SpecMapper)
@@ -262,7 +263,8 @@ class BulkLoad:
                     if loaded:
                         _give_back_mapping_memory()
                         store.create_nodes_bulk(self.label, out)
-        except _Decline:
+        except _Decline as exc:
+            self.declined = str(exc)
             return False
         except StoreError:  # nothing written: the rows read and rejected still count
             self._account(rows, 0)
@@ -299,12 +301,12 @@ class BulkLoad:
                 ids.append(chunk[3])
                 keep(chunk[0])
         except pa.ArrowInvalid:  # a ragged row: the batched path rejects it
-            raise _Decline from None
+            raise _Decline("a row with too many or too few cells") from None
         if rows != self.lines - 1:  # blank lines, which the batched path numbers
-            raise _Decline
+            raise _Decline("blank lines")
         every = pa.chunked_array(ids, pa.string())
         if pc.count_distinct(every).as_py() != len(every):  # the batched path reconciles repeats
-            raise _Decline
+            raise _Decline("an id given more than once")
         return rows, loaded
 
     def _settle(self, chunk: _Chunk) -> int:
@@ -358,11 +360,11 @@ class BulkLoad:
                 while rows := list(itertools.islice(reader, PYTHON_ROWS)):
                     read += len(rows)
                     if reader.line_num != read + 1 or any(len(r) != width for r in rows):
-                        raise _Decline  # a record over several lines, a blank or ragged row
+                        raise _Decline("a record over several lines, a blank line or a ragged row")
                     columns = [pa.array(c, pa.string()) for c in zip(*rows, strict=True)]
                     yield pa.RecordBatch.from_arrays(columns, names=names)
             except csv.Error:
-                raise _Decline from None
+                raise _Decline("broken quoting") from None
 
     def _schema(self) -> pa.Schema:
         """The columns written: id, the mapped properties, their side properties, provenance."""
@@ -384,7 +386,7 @@ class BulkLoad:
         raw_ids = batch.column(self.id_column)
         safe = _mask(pc.match_substring_regex(raw_ids, _ID_SAFE))
         if not safe.all() and not (safe | _mask(pc.match_substring_regex(raw_ids, _BLANK))).all():
-            raise _Decline  # an id with spacing to tidy: the batched path strips it
+            raise _Decline("an id with spaces to tidy")  # the batched path strips them
         dirty = ~safe  # a blank id: the batched path rejects the row
         total = pc.utf8_length(batch.column(0))  # the row's characters, as check_sizes counts them
         for col in batch.columns[1:]:

@@ -394,11 +394,14 @@ class _FileLoad:
         """Load the file column-wise (:mod:`loaders.bulk`) if it fits; False, with nothing
         written or reported, when it must go the batched way."""
         load = BulkLoad(self, info)
-        if load.file_fits() is not None:
+        why = load.file_fits()
+        if why is not None:
+            self.fr.batched_because = why
             return False
         mark = len(info.warnings)
         if not load.run():
             del info.warnings[mark:]  # the batched path's reader gives them again
+            self.fr.batched_because = load.declined
             return False
         return True
 

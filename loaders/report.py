@@ -71,6 +71,7 @@ class FileReport:
     batches: int = 0
     batches_resumed: int = 0  # committed by an earlier, interrupted run: not written again
     bulk: bool = False  # a first load written column-wise, in one go (see loaders.bulk)
+    batched_because: str | None = None  # why a load that could have gone column-wise did not
     nodes: dict[str, Counts] = field(default_factory=dict)
     relationships: dict[str, Counts] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)

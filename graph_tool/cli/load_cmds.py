@@ -44,6 +44,8 @@ def _print_summary(report: object) -> None:
     for f in report.files:
         if f.bulk:
             console.print(f"{f.file}: a first load, written column-wise in one go", highlight=False, markup=False)
+        elif f.batched_because:
+            console.print(f"{f.file}: loaded batch by batch ({f.batched_because})", highlight=False, markup=False)
         if f.error:
             console.print(f"[red]error[/red] {f.file}: {escape(f.error)}", highlight=False)
         if f.rows_failed:

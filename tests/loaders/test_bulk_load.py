@@ -67,7 +67,7 @@ def _report(report: Any) -> list[dict[str, Any]]:
     out = []
     for f in report.files:
         d = f.as_dict()
-        for k in ("seconds", "rejects_file", "bulk"):
+        for k in ("seconds", "rejects_file", "bulk", "batched_because"):
             d.pop(k)
         out.append(d)
     return out
@@ -286,6 +286,7 @@ def test_what_the_column_wise_path_cannot_read_alike_goes_the_batched_way(
     path = write("people.csv", text)
     report = _assert_same(embedded_store, path)
     assert not report.files[0].bulk, why
+    assert report.files[0].batched_because, f"{why}: the report does not say why it went batch by batch"
 
 
 def test_only_a_first_load_of_one_file_is_column_wise(embedded_store: GraphStore, write: Callable[..., Path]) -> None:
@@ -297,6 +298,7 @@ def test_only_a_first_load_of_one_file_is_column_wise(embedded_store: GraphStore
     first = load_files(embedded_store, [a], "people").files[0]
     again = load_files(embedded_store, [a], "people").files[0]  # Person nodes exist now
     assert first.bulk and not again.bulk
+    assert (first.batched_because, again.batched_because) == (None, "the store has Person nodes already")
     assert (again.nodes["Person"].created, again.nodes["Person"].unchanged) == (0, 1)
 
 
@@ -419,6 +421,7 @@ def test_a_file_larger_than_one_bulk_write_goes_the_batched_way(
     monkeypatch.setattr(embedded, "BULK_ROWS_PER_MIB", 0)
     report = _assert_same(embedded_store, path)
     assert not report.files[0].bulk
+    assert "more rows than the store takes in one write" in str(report.files[0].batched_because)
 
 
 def test_memory_arrow_freed_goes_back_to_the_system_before_the_bulk_write() -> None:

@@ -70,6 +70,8 @@ def test_load_command_writes_a_first_load_column_wise_unless_asked_to_batch(
         report = json.loads(report_path.read_text())
         assert report["files"][0]["bulk"] is not bool(flags) and report["rows_loaded"] == 1
     assert said == {False: True, True: False}
+    again = runner.invoke(main, ["load", str(people), "--spec", "people", "--store", str(tmp_path / "case0")])
+    assert "people.csv: loaded batch by batch (the store has Person nodes already)" in again.output, again.output
 
 
 @pytest.mark.slow
