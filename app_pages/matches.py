@@ -21,13 +21,9 @@ from graph_tool.store.base import Node, StoreError
 FLASH_KEY = "matches_flash"
 ALL = "all"
 BUTTONS = {"accept": "Accept (merge)", "reject": "Reject", "undo": "Undo the merge"}
-BULK_VERB = {"accept": "Accept", "reject": "Reject", "undo": "Undo"}
-BULK_PAST = {"accept": "accepted", "reject": "rejected", "undo": "undone"}
+# The decisions a candidate in each status can take (match_review.DECIDABLE, turned round).
 ALLOWED = {
-    resolve.OPEN: ("accept", "reject"),
-    resolve.UNDONE: ("accept", "reject"),
-    resolve.ACCEPTED: ("undo",),
-    resolve.REJECTED: (),
+    status: tuple(d for d, takes in match_review.DECIDABLE.items() if status in takes) for status in resolve.STATUSES
 }
 
 
@@ -85,14 +81,14 @@ def _decide_many(every: list[resolve.Candidate]) -> None:
         chosen = match_review.choose(every, decision, selection)
         st.markdown(
             md_text(
-                f"{len(chosen)} candidates would be {BULK_PAST[decision]}, in this order: "
+                f"{len(chosen)} candidates would be {match_review.OUTCOME[decision]}, in this order: "
                 + (", ".join(c.id for c in chosen[:5]) + (" ..." if len(chosen) > 5 else ""))
             )
         )
         with st.form("decide_many"):
             reason = st.text_input("Reason (required, recorded with each decision)", max_chars=500, key="bulk_reason")
             analyst = st.text_input("Analyst", value=audit.who(), max_chars=100, key="bulk_analyst")
-            pressed = st.form_submit_button(f"{BULK_VERB[decision]} {len(chosen)} candidates", disabled=not chosen)
+            pressed = st.form_submit_button(f"{decision.capitalize()} {len(chosen)} candidates", disabled=not chosen)
         if not pressed:
             return
         if not reason.strip() or not analyst.strip():
@@ -110,7 +106,8 @@ def _decide_many(every: list[resolve.Candidate]) -> None:
             return
         skipped = "".join(f"; skipped {cid}: {why}" for cid, why in done.skipped[:3])
         skipped += f"; {len(done.skipped) - 3} more skipped" if len(done.skipped) > 3 else ""
-        st.session_state[FLASH_KEY] = f"{len(done.decided)} candidates {BULK_PAST[decision]} by {analyst}{skipped}."
+        done_as = match_review.OUTCOME[decision]
+        st.session_state[FLASH_KEY] = f"{len(done.decided)} candidates {done_as} by {analyst}{skipped}."
         del st.session_state["bulk_reason"]
         st.rerun()
 
@@ -167,7 +164,6 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-
 
 by_id = {c.id: c for c in cands}
 chosen = st.selectbox(

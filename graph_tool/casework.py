@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_tool.model import NODE_TYPES, Label
+from graph_tool.model import Label
 from graph_tool.normalise import name_key, name_similarity, normalise_document_number, normalise_phone
 from graph_tool.store.base import GraphStore, Node, Subgraph
 
@@ -175,10 +175,7 @@ def search(store: GraphStore, text: str, default_region: str = "GB", limit: int 
 
 
 def _exact_id(store: GraphStore, text: str) -> list[Node]:
-    out: list[Node] = []
-    for label in NODE_TYPES:
-        out.extend(store.get_nodes(label, [text]))
-    return out
+    return store.nodes_anywhere([text])
 
 
 # -- entity card ----------------------------------------------------------------------------

@@ -185,9 +185,8 @@ def _existing_node_labels(store: GraphStore, ids: Sequence[str]) -> dict[str, st
     found: dict[str, str] = {}
     if not ids:
         return found
-    for label in NODE_TYPES:
-        for node in store.get_nodes(label, list(ids)):
-            found[node.id] = node.label
+    for node in store.nodes_anywhere(ids):
+        found[node.id] = node.label
     return found
 
 

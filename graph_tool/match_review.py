@@ -24,6 +24,8 @@ DECIDABLE: dict[str, tuple[str, ...]] = {
     "reject": (resolve.OPEN, resolve.UNDONE),
     "undo": (resolve.ACCEPTED,),
 }
+# The status each decision leaves a candidate in (also how the CLI and UI say it was done).
+OUTCOME: dict[str, str] = {"accept": resolve.ACCEPTED, "reject": resolve.REJECTED, "undo": resolve.UNDONE}
 
 
 @dataclass(frozen=True)
@@ -155,4 +157,4 @@ def missing_ids(selection: Selection, chosen: Sequence[resolve.Candidate]) -> li
     return [i for i in selection.ids if i not in have]
 
 
-__all__ = ["DECIDABLE", "BulkResult", "Selection", "choose", "decide_all", "missing_ids", "select"]
+__all__ = ["DECIDABLE", "OUTCOME", "BulkResult", "Selection", "choose", "decide_all", "missing_ids", "select"]

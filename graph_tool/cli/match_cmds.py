@@ -169,6 +169,7 @@ def _one_or_many(
     filtered = selection != match_review.Selection(ids=ids)
     if len(ids) == 1 and not filtered and not dry_run:
         return _decide(decision, ids[0], reason, analyst, store)
+    done_as = match_review.OUTCOME[decision]
     with opened(store) as s:
         try:
             chosen = match_review.select(s, decision, selection)
@@ -176,10 +177,10 @@ def _one_or_many(
             raise click.UsageError(str(exc)) from None
         missing = match_review.missing_ids(selection, chosen)
         for cid in missing:
-            click.echo(f"skipped {cid}: no such candidate, or it cannot be {_PAST[decision]}", err=True)
+            click.echo(f"skipped {cid}: no such candidate, or it cannot be {done_as}", err=True)
         if dry_run or not chosen:
             _print_brief(chosen)
-            click.echo(f"{len(chosen)} candidates would be {_PAST[decision]}" if dry_run else "no candidates chosen")
+            click.echo(f"{len(chosen)} candidates would be {done_as}" if dry_run else "no candidates chosen")
             return None
         if not (analyst or "").strip():
             raise click.ClickException("a decision needs the analyst's name (--analyst)")
@@ -188,15 +189,12 @@ def _one_or_many(
                 f"the filters choose {len(chosen)} candidates: look at them with --dry-run, then add --yes"
             )
         done = _decide_with_progress(s, decision, chosen, analyst, reason)
-    click.echo(f"{len(done.decided)} of {len(chosen)} candidates {_PAST[decision]}")
+    click.echo(f"{len(done.decided)} of {len(chosen)} candidates {done_as}")
     for cid, why in done.skipped:
         click.echo(f"skipped {cid}: {why}")
     if missing or (done.skipped and not filtered):
         raise SystemExit(1)  # a candidate named by its id was not decided
     return None
-
-
-_PAST = {"accept": "accepted", "reject": "rejected", "undo": "undone"}
 
 
 def _print_brief(cands: list[resolve.Candidate]) -> None:

@@ -687,7 +687,7 @@ class GraphStore(ABC):
 
     def neighbourhood(self, node_id: str, hops: int = 1, limit: int = 5000) -> Subgraph:
         """The entity ``node_id`` and everything within ``hops`` relationships of it (at most ``limit`` nodes)."""
-        start = self._nodes_anywhere([node_id])
+        start = self.nodes_anywhere([node_id])
         if not start:
             raise StoreError(f"no entity with id {node_id!r}")
         nodes = {node_id: start[0]}
@@ -716,9 +716,9 @@ class GraphStore(ABC):
         keep = tuple(e for e in edges.values() if e.source in nodes and e.target in nodes)
         return Subgraph(tuple(nodes.values()), keep)
 
-    def _nodes_anywhere(self, ids: list[str]) -> list[Node]:
-        """The nodes of any label among ``ids``."""
-        return [self._node(r["n"]) for r in self._rows(cypher.nodes_by_ids(), {"ids": ids}, anywhere="n")]
+    def nodes_anywhere(self, ids: Sequence[str]) -> list[Node]:
+        """The nodes of any label among ``ids`` (at most one each: ids are unique across labels)."""
+        return [self._node(r["n"]) for r in self._rows(cypher.nodes_by_ids(), {"ids": list(ids)}, anywhere="n")]
 
     def source_subgraph(self, source: str) -> Subgraph:
         """Every node and relationship that ``source`` contributed."""
