@@ -350,6 +350,65 @@ def test_neo4j_first_loads_by_load_csv_and_by_bolt_are_the_same(
     assert not list(folder.glob("graph-tool-*.csv"))  # the file handed to the server is gone
 
 
+def _layout_table(rows: int) -> pa.Table:
+    """People whose columns are, by design: varying, one value everywhere, one value but
+    for the last row, empty everywhere, and one-item lists sharing a non-ASCII beginning."""
+    return pa.table(
+        {
+            "id": [f"P-{i}" for i in range(rows)],
+            "name": [f"Name {i}" for i in range(rows)],
+            "sex": ["female"] * rows,
+            "nationality": ["VN"] * (rows - 1) + ["TH"],
+            "notes": pa.array([None] * rows, pa.string()),
+            "sources": [["people:người.csv"]] * rows,
+            "source_refs": [[f"people:người.csv:người.csv:{i + 2}"] for i in range(rows)],
+            "roles": [["victim"]] * (rows - 1) + [["victim", "witness"]],
+            "aliases": [[f"A:{i}"] for i in range(rows)],
+        }
+    )
+
+
+def test_what_load_csv_gets_once_and_what_goes_in_its_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value on every row goes once as a parameter; a one-item list's shared beginning
+    too; a column that varies only in a later part of the file stays in the file."""
+    import graph_tool.store.neo4j_store as ns
+
+    monkeypatch.setattr(ns, "_CSV_PART_ROWS", 2)  # the varying rows come in the last part
+    layout = ns._csv_layout(Label.PERSON, _layout_table(5))
+    assert layout is not None
+    assert layout.columns == ["id", "name", "nationality", "source_refs", "roles", "aliases"]
+    assert layout.same == {"sex": "female", "sources": ["people:người.csv"]}
+    assert layout.prefixes == {"source_refs": "people:người.csv:người.csv:", "aliases": "A:"}
+    one = ns._csv_layout(Label.PERSON, _layout_table(1))
+    assert one is not None and one.columns == ["id"]  # the id stays, so each row is a line
+    assert ns._csv_layout(Label.PERSON, pa.table({"id": ["P-1"], "notes": ['a \\"']})) is None
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("rows", [1, 5])
+def test_neo4j_load_csv_with_values_given_once_writes_what_bolt_writes(
+    neo4j_store: GraphStore, monkeypatch: pytest.MonkeyPatch, rows: int
+) -> None:
+    import graph_tool.store.neo4j_store as ns
+
+    assert isinstance(neo4j_store, ns.Neo4jStore) and neo4j_store.import_dir is not None
+    monkeypatch.setattr(ns, "_CSV_PART_ROWS", 2)
+    statements: list[str] = []
+    run = neo4j_store._in_transactions
+    monkeypatch.setattr(neo4j_store, "_in_transactions", lambda q, p=None: statements.append(q) or run(q, p))
+    folder = neo4j_store.import_dir
+    snapshots = []
+    for import_dir in (folder, None):
+        neo4j_store.clear()
+        neo4j_store.import_dir = import_dir
+        neo4j_store.create_nodes_bulk(Label.PERSON, _layout_table(rows))
+        snapshots.append(_snapshot(neo4j_store))
+    loads = [q for q in statements if q.startswith("LOAD CSV")]
+    assert len(loads) == 1 and "n.sex = $same.sex" in loads[0]  # not sent over Bolt instead
+    assert len(snapshots[0]) == rows and snapshots[0] == snapshots[1]
+    assert json.loads(snapshots[0][0][2])["source_refs"] == ["people:người.csv:người.csv:2"]
+
+
 def test_values_load_csv_could_not_bring_back_alike_go_over_bolt() -> None:
 
     from graph_tool.store.neo4j_store import _csv_columns
