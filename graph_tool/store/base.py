@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -119,9 +120,10 @@ class EdgeRecord:
     source_ref: str = ""
     key: str = ""  # distinguishes several relationships of one type between one pair
 
-    @property
+    @cached_property
     def id(self) -> str:
-        """Stable id: the same endpoints, type and key always give the same id."""
+        """Stable id: the same endpoints, type and key always give the same id (a hash,
+        worked out once: a load asks each record for it several times)."""
         return edge_id(self.type, self.source_id, self.target_id, self.key)
 
 

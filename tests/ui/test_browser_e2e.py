@@ -447,6 +447,45 @@ def test_load_page_masks_a_victims_record_from_another_agency(empty_app: str, op
     tab.assert_clean()
 
 
+def test_matches_page_accepts_a_score_band_at_once(empty_app: str, open_tab: Any, tmp_path: Path) -> None:
+    """Three records of one woman: the Matches page's "Decide many at once" accepts the
+    band's three candidates best first, each with its own audit entry; the third, made
+    stale by the first two merges, is skipped with the reason, in the browser as in the CLI."""
+    tab = open_tab(empty_app, block=True)
+    page = tab.page
+    header = "person_id,full_name,aliases,birth_date,sex,nationality,roles,indicators,notes\n"
+    one_woman = (("B-7", "Tran Thi Mai"), ("B-8", "TRAN THI MAI"), ("W-3", "Trần Thị Mai"))
+    rows = "".join(f"{pid},{name},,1999-03-04,female,VN,,,\n" for pid, name in one_woman)
+    go(page, "Load")
+    form = page.get_by_test_id("stForm").filter(has_text="Mapping spec")
+    form.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": "registers.csv", "mimeType": "text/csv", "buffer": (header + rows).encode()}]
+    )
+    form.get_by_test_id("stFileChipName").first.wait_for(timeout=WAIT_MS)
+    choose(form, page, "Mapping spec", "people")
+    form.get_by_role("button", name="Load", exact=True).click()
+    page.locator("h3").filter(has_text=re.compile("^Loaded$")).wait_for(timeout=WAIT_MS)
+    idle(page)
+    assert "Possible matches to review: 3" in page.get_by_test_id("stAlert").last.inner_text()
+
+    go(page, "Matches", "Possible matches")
+    page.get_by_test_id("stExpander").filter(has_text="Decide many at once").locator("summary").click()
+    bulk = page.get_by_test_id("stForm").filter(has_text="recorded with each decision")
+    bulk.get_by_label("Reason (required, recorded with each decision)").fill("the same woman in three registers")
+    bulk.get_by_role("button", name="Accept 3 candidates", exact=True).click()
+    done = page.get_by_test_id("stAlert").filter(has_text="candidates accepted by")
+    done.wait_for(timeout=WAIT_MS)
+    idle(page)
+    assert re.search(r"^2 candidates accepted by .+; skipped \S+: .*already merged into", done.inner_text()), (
+        done.inner_text()
+    )
+    entries = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    merges = [e for e in entries if e["action"] == "merge"]
+    assert [e["details"]["decision"] for e in merges] == ["accepted", "accepted"]
+    assert {e["details"]["reason"] for e in merges} == {"the same woman in three registers"}
+    tab.assert_clean()
+
+
 def test_no_request_leaves_the_machine(demo_app: str, open_tab: Any) -> None:
     """Search, rings and a saved query with every other host refused: none is attempted."""
     tab = open_tab(demo_app, block=True)
