@@ -85,6 +85,10 @@ def _decide_many(every: list[resolve.Candidate]) -> None:
                 + (", ".join(c.id for c in chosen[:5]) + (" ..." if len(chosen) > 5 else ""))
             )
         )
+        if chosen:  # what the band's evidence says, before anyone decides it
+            st.caption(
+                md_text("Their evidence: " + match_review.describe_mix(match_review.evidence_mix(chosen), len(chosen)))
+            )
         with st.form("decide_many"):
             reason = st.text_input("Reason (required, recorded with each decision)", max_chars=500, key="bulk_reason")
             analyst = st.text_input("Analyst", value=audit.who(), max_chars=100, key="bulk_analyst")

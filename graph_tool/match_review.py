@@ -11,6 +11,7 @@ entities was merged by an earlier decision of the same run) is skipped with the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -147,6 +148,33 @@ def decide_all(
     return result
 
 
+def evidence_mix(cands: Sequence[resolve.Candidate]) -> list[tuple[str, int]]:
+    """What the chosen candidates' evidence says, most common first: each ``prop:verdict``
+    (and ``found by: ...``) with how many of them say it. Shown before a bulk decision, so
+    that a band of "same name and birth date" pairs with a conflicting nationality among
+    them is seen before it is accepted.
+
+    >>> from graph_tool.resolve import Candidate, Evidence
+    >>> same = Evidence("birth_date", "equal", 3.0, "")
+    >>> cands = [Candidate("MC-1", Label.PERSON, "P-1", "P-2", 0.99, (same,), "", found_by=("same name",)),
+    ...          Candidate("MC-2", Label.PERSON, "P-3", "P-4", 0.97,
+    ...                    (same, Evidence("nationality", "conflicting", -1.0, "")), "", found_by=("same name",))]
+    >>> describe_mix(evidence_mix(cands), len(cands))
+    'birth_date:equal 2 of 2, found by: same name 2 of 2, nationality:conflicting 1 of 2'
+    """
+    counts: Counter[str] = Counter()
+    for c in cands:
+        said = {f"{e.prop}:{e.verdict}" for e in c.evidence} | {f"found by: {f}" for f in c.found_by}
+        counts.update(said)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def describe_mix(mix: Sequence[tuple[str, int]], total: int, most: int = 12) -> str:
+    """:func:`evidence_mix` in one line (its ``most`` commonest items)."""
+    shown = ", ".join(f"{what} {n} of {total}" for what, n in mix[:most])
+    return shown + (f", and {len(mix) - most} more" if len(mix) > most else "")
+
+
 def missing_ids(selection: Selection, chosen: Sequence[resolve.Candidate]) -> list[str]:
     """Ids the selection names that it did not choose (unknown, or not in a decidable status).
 
@@ -157,4 +185,15 @@ def missing_ids(selection: Selection, chosen: Sequence[resolve.Candidate]) -> li
     return [i for i in selection.ids if i not in have]
 
 
-__all__ = ["DECIDABLE", "OUTCOME", "BulkResult", "Selection", "choose", "decide_all", "missing_ids", "select"]
+__all__ = [
+    "DECIDABLE",
+    "OUTCOME",
+    "BulkResult",
+    "Selection",
+    "choose",
+    "decide_all",
+    "describe_mix",
+    "evidence_mix",
+    "missing_ids",
+    "select",
+]

@@ -96,6 +96,11 @@ def test_matches_commands_decide_many(tmp_path: Path, audit_log: Path, monkeypat
     preview = runner.invoke(main, ["matches", "accept", "--min-score", "0.95", "--reason", "r", "--dry-run", *at])
     assert preview.exit_code == 0, preview.output
     assert "3 candidates would be accepted" in preview.output
+    # what the band's evidence says, counted over the three: all share a birth date, two
+    # have similar names and one the same name
+    mix = preview.output.split("their evidence: ")[1]
+    assert mix.startswith("birth_date:equal 3 of 3, found by: same birth date 3 of 3, "), mix
+    assert "name:similar 2 of 3" in mix and "name:equal 1 of 3" in mix
     assert set(statuses().values()) == {"open"}
     nobody = runner.invoke(
         main, ["matches", "reject", "--max-score", "0.9", "--reason", "r", "--dry-run", *at], env={"USER": None}

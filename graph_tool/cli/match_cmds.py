@@ -181,6 +181,9 @@ def _one_or_many(
         if dry_run or not chosen:
             _print_brief(chosen)
             click.echo(f"{len(chosen)} candidates would be {done_as}" if dry_run else "no candidates chosen")
+            if chosen:
+                mix = match_review.evidence_mix(chosen)
+                click.echo("their evidence: " + match_review.describe_mix(mix, len(chosen)))
             return None
         if not (analyst or "").strip():
             raise click.ClickException("a decision needs the analyst's name (--analyst)")

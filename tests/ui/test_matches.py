@@ -182,6 +182,9 @@ def test_a_score_band_is_decided_at_once_and_undone_at_once(case: tuple[str, App
     find(at)
     assert at.slider(key="bulk_band").value == (0.95, 1.0)
     assert at.radio(key="bulk_decision").value == "accept"
+    assert any(plain(c.value).startswith("Their evidence: birth_date:equal 3 of 3") for c in at.caption), [
+        c.value for c in at.caption
+    ]
     # Without a reason: refused, nothing changes.
     click(at, "Accept 3 candidates")
     assert any("Give a reason" in e.value for e in at.error), [e.value for e in at.error]
