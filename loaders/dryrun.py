@@ -94,6 +94,12 @@ class DryRunStore(GraphStore):
     def delete_source(self, source: str) -> dict[str, int]:
         return dict(self._refuse())
 
+    def _props_of_source(self, query: str, var: str, source: str) -> list[dict[str, Any]]:
+        return list(self._refuse())
+
+    def _set_provenance(self, query: str, rows: list[dict[str, Any]]) -> None:
+        self._refuse()
+
     def delete_edges(self, rel: Rel, ids: Sequence[str]) -> int:
         return int(self._refuse())
 

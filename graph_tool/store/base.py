@@ -294,7 +294,7 @@ def merge_list(existing: Sequence[str] | None, new: str) -> list[str]:
     return values
 
 
-def split_by_source(values: list[Mapping[str, Any]], source: str) -> tuple[list[str], list[dict[str, Any]]]:
+def split_by_source(values: Sequence[Mapping[str, Any]], source: str) -> tuple[list[str], list[dict[str, Any]]]:
     """Ids to delete (only ``source`` supports them) and provenance rows to rewrite."""
     drop: list[str] = []
     keep: list[dict[str, Any]] = []
@@ -640,9 +640,35 @@ class GraphStore(ABC):
     def set_properties(self, label: Label, values: Mapping[str, Mapping[str, Any]]) -> int:
         """Write analysis results: ``{node_id: {prop: value}}``; returns nodes changed."""
 
-    @abstractmethod
     def delete_source(self, source: str) -> dict[str, int]:
-        """Remove ``source`` from provenance; delete what no other source supports."""
+        """Remove ``source`` from provenance; delete what no other source supports
+        (relationships first, then nodes, whose delete takes their relationships too)."""
+        deleted = {"nodes": 0, "relationships": 0, "kept": 0}
+        for rel in REL_TYPES:
+            drop, keep = split_by_source(self._props_of_source(cypher.edges_of_source(rel), "e", source), source)
+            if drop:
+                self.delete_edges(rel, drop)
+            if keep:
+                self._set_provenance(cypher.set_provenance_edges(rel), keep)
+            deleted["relationships"] += len(drop)
+            deleted["kept"] += len(keep)
+        for label in NODE_TYPES:
+            drop, keep = split_by_source(self._props_of_source(cypher.nodes_of_source(label), "n", source), source)
+            if drop:
+                self.delete_nodes(label, drop)
+            if keep:
+                self._set_provenance(cypher.set_provenance_nodes(label), keep)
+            deleted["nodes"] += len(drop)
+            deleted["kept"] += len(keep)
+        return deleted
+
+    @abstractmethod
+    def _props_of_source(self, query: str, var: str, source: str) -> list[dict[str, Any]]:
+        """The properties of each ``var`` that ``query`` (given ``$source``) returns."""
+
+    @abstractmethod
+    def _set_provenance(self, query: str, rows: list[dict[str, Any]]) -> None:
+        """Write the new provenance ``rows`` with ``query`` (``UNWIND $rows``)."""
 
     @abstractmethod
     def delete_edges(self, rel: Rel, ids: Sequence[str]) -> int:

@@ -29,7 +29,6 @@ from graph_tool.store.base import (
     StoreError,
     Subgraph,
     arrow_columns,
-    split_by_source,
 )
 
 _COLUMN = {
@@ -388,28 +387,12 @@ class EmbeddedStore(GraphStore):
             self._write(cypher.delete_nodes(label), {"ids": sorted(found)})
         return len(found)
 
-    def delete_source(self, source: str) -> dict[str, int]:
+    def _props_of_source(self, query: str, var: str, source: str) -> list[dict[str, Any]]:
         self._ensure_schema()
-        deleted = {"nodes": 0, "relationships": 0, "kept": 0}
-        for rel in REL_TYPES:
-            rows = self._run(cypher.edges_of_source(rel), {"source": source})
-            drop, keep = split_by_source([r["e"] for r in rows], source)
-            if drop:
-                self._write(cypher.delete_edges(rel), {"ids": drop})
-            if keep:
-                self._write(cypher.set_provenance_edges(rel), {"rows": keep})
-            deleted["relationships"] += len(drop)
-            deleted["kept"] += len(keep)
-        for label in NODE_TYPES:
-            rows = self._run(cypher.nodes_of_source(label), {"source": source})
-            drop, keep = split_by_source([r["n"] for r in rows], source)
-            if drop:
-                self._write(cypher.delete_nodes(label), {"ids": drop})
-            if keep:
-                self._write(cypher.set_provenance_nodes(label), {"rows": keep})
-            deleted["nodes"] += len(drop)
-            deleted["kept"] += len(keep)
-        return deleted
+        return [r[var] for r in self._run(query, {"source": source})]
+
+    def _set_provenance(self, query: str, rows: list[dict[str, Any]]) -> None:
+        self._write(query, {"rows": rows})
 
     def read(self, cypher_text: str, params: Mapping[str, Any] | None = None, timeout: float = 30.0) -> list[Row]:
         rows = self._read_raw(cypher_text, params, timeout)

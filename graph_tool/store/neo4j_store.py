@@ -36,7 +36,6 @@ from graph_tool.store.base import (
     arrow_columns,
     batched,
     node_prop_types,
-    split_by_source,
 )
 
 APP_NAME = "graph-tool"
@@ -238,28 +237,13 @@ class Neo4jStore(GraphStore):
         except Neo4jError as exc:
             raise StoreError(f"{exc.code}: {exc.message}") from None
 
-    def delete_source(self, source: str) -> dict[str, int]:
+    def _props_of_source(self, query: str, var: str, source: str) -> list[dict[str, Any]]:
         self._ensure_schema()
-        deleted = {"nodes": 0, "relationships": 0, "kept": 0}
-        for rel in REL_TYPES:
-            rows = self._execute(cypher.edges_of_source(rel), {"source": source}, RoutingControl.READ)
-            drop, keep = split_by_source([dict(r["e"].items()) for r in rows], source)
-            if drop:
-                self._in_transactions(cypher.delete_edges_in_transactions(rel), {"ids": drop})
-            for part in batched(keep, CREATE_CHUNK):
-                self._write(cypher.set_provenance_edges(rel), {"rows": part})
-            deleted["relationships"] += len(drop)
-            deleted["kept"] += len(keep)
-        for label in NODE_TYPES:
-            rows = self._execute(cypher.nodes_of_source(label), {"source": source}, RoutingControl.READ)
-            drop, keep = split_by_source([dict(r["n"].items()) for r in rows], source)
-            if drop:
-                self._in_transactions(cypher.delete_nodes_in_transactions(label), {"ids": drop})
-            for part in batched(keep, CREATE_CHUNK):
-                self._write(cypher.set_provenance_nodes(label), {"rows": part})
-            deleted["nodes"] += len(drop)
-            deleted["kept"] += len(keep)
-        return deleted
+        return [dict(r[var].items()) for r in self._execute(query, {"source": source}, RoutingControl.READ)]
+
+    def _set_provenance(self, query: str, rows: list[dict[str, Any]]) -> None:
+        for part in batched(rows, CREATE_CHUNK):
+            self._write(query, {"rows": part})
 
     def _read_raw(self, cypher_text: str, params: Mapping[str, Any] | None, timeout: float) -> list[dict[str, Any]]:
         self._ensure_schema()
