@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -644,21 +644,23 @@ class GraphStore(ABC):
         """Remove ``source`` from provenance; delete what no other source supports
         (relationships first, then nodes, whose delete takes their relationships too)."""
         deleted = {"nodes": 0, "relationships": 0, "kept": 0}
-        for rel in REL_TYPES:
-            drop, keep = split_by_source(self._props_of_source(cypher.edges_of_source(rel), "e", source), source)
+        # (what, its query given $source, its variable, delete by ids, provenance rewrite)
+        steps: list[tuple[str, str, str, partial[int], str]] = [
+            ("relationships", cypher.edges_of_source(rel), "e", partial(self.delete_edges, rel),
+             cypher.set_provenance_edges(rel))
+            for rel in REL_TYPES
+        ] + [
+            ("nodes", cypher.nodes_of_source(label), "n", partial(self.delete_nodes, label),
+             cypher.set_provenance_nodes(label))
+            for label in NODE_TYPES
+        ]  # fmt: skip
+        for what, query, var, delete, provenance in steps:
+            drop, keep = split_by_source(self._props_of_source(query, var, source), source)
             if drop:
-                self.delete_edges(rel, drop)
+                delete(drop)
             if keep:
-                self._set_provenance(cypher.set_provenance_edges(rel), keep)
-            deleted["relationships"] += len(drop)
-            deleted["kept"] += len(keep)
-        for label in NODE_TYPES:
-            drop, keep = split_by_source(self._props_of_source(cypher.nodes_of_source(label), "n", source), source)
-            if drop:
-                self.delete_nodes(label, drop)
-            if keep:
-                self._set_provenance(cypher.set_provenance_nodes(label), keep)
-            deleted["nodes"] += len(drop)
+                self._set_provenance(provenance, keep)
+            deleted[what] += len(drop)
             deleted["kept"] += len(keep)
         return deleted
 
