@@ -339,9 +339,9 @@ class _CsvLayout:
 
     A value every row has (the source, the load's timestamps) goes once in ``same``, and a
     one-item list whose items share a beginning (the source refs' ``source:file:``) has that
-    beginning once in ``prefixes`` and only the rest in the file: the server parses a file
-    half the size, and a million people were created 5-8 % faster here (27.6-29.3 s instead
-    of 29.3-30.9 s).
+    beginning once in ``prefixes`` and only the rest in the file: for 100,000 people the file
+    went from 22.9 to 11.4 MB, and a million were created 5-8 % faster here (28.4-29.3 s
+    instead of 29.3-30.9 s).
     """
 
     columns: list[str]  # written to the file, ``id`` first
