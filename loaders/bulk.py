@@ -63,6 +63,7 @@ import pyarrow.parquet as pq
 
 from graph_tool.model import NODE_TYPES, Label, PropType
 from graph_tool.store import cypher
+from graph_tool.store.arrow_types import ARROW_TYPES
 from graph_tool.store.base import GraphStore, StoreError, fresh_props, node_prop_types, utc_now
 from loaders.mapping import _MEMO_LIMIT, _SLOW, _UNDECIDED, NodePlan, PropPlan, RowError, SpecMapper
 from loaders.readers import FileInfo, Row, _clean_header, _sniff
@@ -85,15 +86,6 @@ _PARQUET: dict[str, Any] = {"compression": "none", "write_statistics": False}
 _Rejected = tuple[Row, str, str]  # a row, the field, the reason
 _Chunk = tuple[pa.Table, list[_Rejected], list[str], pa.Array]  # nodes, rejections, warnings, ids
 
-_ARROW = {
-    PropType.STRING: pa.string(),
-    PropType.DATE: pa.string(),
-    PropType.DATETIME: pa.string(),
-    PropType.INT: pa.int64(),
-    PropType.FLOAT: pa.float64(),
-    PropType.BOOL: pa.bool_(),
-    PropType.STRING_LIST: pa.list_(pa.string()),
-}
 # A cell whose edges Python's str.strip() and Arrow's ASCII trim could treat differently:
 # a non-ASCII character or an ASCII information separator at either end.
 _ODD_EDGE = r"^[\x1c-\x1f\x{80}-\x{10FFFF}]|[\x1c-\x1f\x{80}-\x{10FFFF}]$"
@@ -374,7 +366,7 @@ class BulkLoad:
         if "attrs" in self.declared and "attrs" not in names:
             names.append("attrs")
         names.extend(("sources", "source_refs", "loaded_at", "updated_at"))
-        return pa.schema([(n, _ARROW[self.types[n]] if n != "id" else pa.string()) for n in names])
+        return pa.schema([(n, ARROW_TYPES[self.types[n]] if n != "id" else pa.string()) for n in names])
 
     def _chunk(
         self, batch: pa.RecordBatch, before: int, schema: pa.Schema, source: str, prefix: str, now: str
@@ -624,7 +616,7 @@ def _by_text(plan: PropPlan, cells: pa.Array) -> _Column:
     indices = encoded.indices
     slow_u = np.array([o is _SLOW or o[0] is _UNDECIDED for o in outcomes], dtype=bool)
     values_u = [None if o[0] is _UNDECIDED else o[0] for o in outcomes]
-    dtype = _ARROW[plan.ptype]
+    dtype = ARROW_TYPES[plan.ptype]
     try:
         values = pa.array(values_u, dtype).take(indices)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value of another type: every such row one by one
@@ -639,7 +631,7 @@ def _by_text(plan: PropPlan, cells: pa.Array) -> _Column:
 
 def _fits(value: Any, ptype: PropType) -> bool:
     try:
-        pa.array([value], _ARROW[ptype])
+        pa.array([value], ARROW_TYPES[ptype])
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return False
     return True

@@ -19,18 +19,61 @@ from loaders.engine import load_files
 
 
 def test_many_batches_fit_a_small_buffer_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # LadybugDB holds ~30 MiB of the pool per COPY until the database closes: at 128 MiB,
-    # a fifth batch used to fail with "the buffer pool is full".
-    monkeypatch.setenv("GRAPH_TOOL_EMBEDDED_BUFFER_MB", "128")
+    # LadybugDB holds ~30 MiB of the pool per COPY from memory until the database closes:
+    # at 128 MiB, a fifth batch used to fail with "the buffer pool is full", and then the
+    # store reopened itself every few COPYs. Its COPYs now read a file, which holds none.
+    monkeypatch.setenv("GRAPH_TOOL_EMBEDDED_BUFFER_MB", "64")
+    monkeypatch.setattr(embedded, "LOAD_MEMORY_MIB", 1 << 20)  # no reopen for memory's sake
+    reopened: list[int] = []
+    monkeypatch.setattr(EmbeddedStore, "_close_and_open", lambda self: reopened.append(1))
     store = EmbeddedStore(tmp_path / "case")
     try:
         store.create_schema()
-        for batch in range(24):
-            assert store.upsert_nodes(_people(batch)).created == 200
-        assert store.counts()[Label.PERSON] == 24 * 200
-        assert [n.props["name"] for n in store.get_nodes(Label.PERSON, ["P-23-199"])] == ["Person 23 199"]
+        with store.pipelined_writes():
+            for batch in range(24):
+                assert store.upsert_nodes(_people(batch, 300)).created == 300
+        for batch in range(24, 30):  # and outside a load, where LadybugDB checkpoints each
+            assert store.upsert_nodes(_people(batch, 300)).created == 300
+        assert store.counts()[Label.PERSON] == 30 * 300
+        assert [n.props["name"] for n in store.get_nodes(Label.PERSON, ["P-23-299"])] == ["Person 23 299"]
+        assert reopened == []
+        assert not list((tmp_path / "case").glob(".copy-*"))  # the files COPYed from are gone
     finally:
         store.close()
+
+
+def test_updates_wait_for_the_checkpoint_a_copy_owes_and_every_read_sees_them(tmp_path: Path) -> None:
+    """A logged update may not follow a COPY that no checkpoint has made durable: during a
+    load the store holds it until the next checkpoint, rather than make one for it. Reads
+    of the nodes see it meanwhile, any other statement makes it first, and the loader is
+    told the writes are not durable until it is made."""
+    store = EmbeddedStore(tmp_path / "case")
+    try:
+        store.create_schema()
+        store.upsert_nodes(_people(0, 3))
+        with store.pipelined_writes():
+            store.upsert_nodes(_people(1, embedded.SMALL_CREATE))  # a COPY: a checkpoint is owed
+            store.drain()
+            renamed = [NodeRecord(Label.PERSON, "P-0-1", {"aliases": ["Anna"]}, "t", "g.csv:2")]
+            assert store.upsert_nodes(renamed).updated == 1
+            store.drain()
+            assert store._held and not store.writes_durable()
+            seen = store.get_nodes(Label.PERSON, ["P-0-0", "P-0-1"])
+            assert {n.id: n.props.get("aliases") for n in seen} == {"P-0-0": None, "P-0-1": ["Anna"]}
+            assert store.upsert_nodes(renamed).unchanged == 1  # the held update is read back
+            store.drain()
+            assert store._held  # still held: nothing made it yet
+            rows = store.read("MATCH (p:Person {id: 'P-0-1'}) RETURN p.sources AS s, p.aliases AS a")
+            assert rows == [{"s": ["s", "t"], "a": ["Anna"]}]
+            assert not store._held and store.writes_durable()
+        assert store.counts()[Label.PERSON] == 3 + embedded.SMALL_CREATE
+    finally:
+        store.close()
+    again = EmbeddedStore(tmp_path / "case", read_only=True)
+    try:
+        assert again.get_nodes(Label.PERSON, ["P-0-1"])[0].props["source_refs"] == ["s:f.csv:1", "t:g.csv:2"]
+    finally:
+        again.close()
 
 
 @pytest.mark.parametrize("small_create", [embedded.SMALL_CREATE, 0], ids=["statement", "copy"])
@@ -91,9 +134,9 @@ def test_a_killed_load_resumes_to_every_row_without_skipping_any(
     kill until then): the loader must record as committed only what a kill cannot take, so
     that resuming writes everything again that the kill took. Batches small enough to be
     created by statements (``SMALL_CREATE``) are logged: each is committed for good."""
-    people = tmp_path / "people.csv"
+    people, rows = tmp_path / "people.csv", 100 * (CHECKPOINT_EVERY + 10)
     header = "person_id,full_name,aliases,birth_date,sex,nationality,roles,indicators,notes\n"
-    people.write_text(header + "".join(f"P-{i:05d},Person {i},,1990-01-01,female,VN,victim,,\n" for i in range(2000)))
+    people.write_text(header + "".join(f"P-{i:05d},Person {i},,1990-01-01,female,VN,victim,,\n" for i in range(rows)))
     case, saved = tmp_path / "case", tmp_path / "checkpoints"
     args = [str(case), str(people), str(saved), str(killed_at), str(small_create)]
     done = subprocess.run([sys.executable, "-c", _KILLED_LOAD, *args], check=False, timeout=300)
@@ -109,10 +152,43 @@ def test_a_killed_load_resumes_to_every_row_without_skipping_any(
             assert recorded == [CHECKPOINT_EVERY] if killed_at > CHECKPOINT_EVERY else recorded == []
         resumed = load_files(store, [people], "people", batch_size=100, resume=True, checkpoint_dir=saved)
         f = resumed.files[0]
-        assert f.batches_resumed == sum(recorded) and f.rows_loaded == f.rows_read == 2000
-        assert store.counts()[Label.PERSON] == 2000
-        assert resumed.nodes["Person"].created == 2000 - survived
+        assert f.batches_resumed == sum(recorded) and f.rows_loaded == f.rows_read == rows
+        assert store.counts()[Label.PERSON] == rows
+        assert resumed.nodes["Person"].created == rows - survived
         assert not list(saved.glob("*.json"))
+    finally:
+        store.close()
+
+
+def test_a_load_killed_while_updates_are_held_resumes_to_every_update(tmp_path: Path) -> None:
+    """Each batch creates people (a COPY) and updates people an earlier file loaded: the
+    updates are held for the checkpoint the COPY owes. Killed before it, neither is
+    recorded as committed, and resuming makes both."""
+    header = "person_id,full_name,aliases,birth_date,sex,nationality,roles,indicators,notes\n"
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(header + "".join(f"P-{i:05d},Person {i},,1990-01-01,female,VN,victim,,\n" for i in range(500)))
+    mixed = [f"P-{i:05d},Person {i},,1990-01-01,female,VN,victim,,\n" for i in range(500)]
+    mixed += [f"N-{i:05d},New {i},,1991-01-01,female,VN,victim,,\n" for i in range(500)]
+    second.write_text(header + "".join(mixed[i // 2 + (i % 2) * 500] for i in range(1000)))  # old, new, old, ...
+    case, saved = tmp_path / "case", tmp_path / "checkpoints"
+    store = EmbeddedStore(case)
+    try:
+        assert load_files(store, [first], "people", bulk=False, checkpoint_dir=saved).files[0].rows_loaded == 500
+    finally:
+        store.close()
+    args = [str(case), str(second), str(saved), "3", "0"]
+    done = subprocess.run([sys.executable, "-c", _KILLED_LOAD, *args], check=False, timeout=300)
+    assert done.returncode == 9
+    assert not list(saved.glob("*.json"))  # nothing of the second file recorded as committed
+    store = EmbeddedStore(case)
+    try:
+        both = "MATCH (p:Person) WHERE size(p.sources) = 2 RETURN count(p) AS n"
+        assert store.read(both) == [{"n": 0}]  # the kill took the held updates with the COPYs
+        resumed = load_files(store, [second], "people", batch_size=100, resume=True, checkpoint_dir=saved)
+        f = resumed.files[0]
+        assert f.batches_resumed == 0 and f.rows_loaded == f.rows_read == 1000
+        assert store.counts()[Label.PERSON] == 1000
+        assert store.read(both) == [{"n": 500}]
     finally:
         store.close()
 

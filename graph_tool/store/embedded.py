@@ -10,16 +10,19 @@ import ctypes
 import ctypes.util
 import os
 import re
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import ladybug
-import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from graph_tool.model import NODE_TYPES, REL_TYPES, Label, PropType, Rel
 from graph_tool.store import cypher
+from graph_tool.store.arrow_types import ARROW_TYPES
 from graph_tool.store.base import (
     Edge,
     GraphStore,
@@ -29,6 +32,8 @@ from graph_tool.store.base import (
     StoreError,
     Subgraph,
     arrow_columns,
+    node_prop_types,
+    rel_prop_types,
 )
 
 _COLUMN = {
@@ -52,15 +57,22 @@ _WRITE_WORDS = re.compile(
 
 
 _POOL_FULL = "The buffer pool is full"  # in LadybugDB's message when a query finds no room
-_COPY_HELD_BYTES = 32 * 1024 * 1024  # buffer pool a COPY holds until the database closes
 _REOPEN_AFTER_ROWS = 100_000  # a bulk COPY at least this large is followed by a reopen
 BULK_ROWS_PER_MIB = 4_000  # rows one bulk COPY may take per MiB of buffer pool (see bulk_rows_limit)
-# During a load, a checkpoint at least every this many COPYs (see pipelined_writes): what a
-# killed load loses, and its resume writes again.
-CHECKPOINT_EVERY = 8
+# During a load, a checkpoint at least every this many COPYs or rows COPYed (see _copy):
+# what a killed load loses, and its resume writes again. The rows wait in memory for it
+# (calls took 150 MiB more at 60,000 than at 20,000), and each checkpoint costs about a
+# second more, growing with the relationship tables (docs/benchmarks.md).
+CHECKPOINT_EVERY = 16
+CHECKPOINT_ROWS = 40_000
 # Fewer rows than this are created by UNWIND ... CREATE, not a COPY (see _by_statement).
 SMALL_CREATE = 256
+# Node updates held back while a checkpoint is owed (see _update_nodes): at most this many.
+HOLD_ROWS = 50_000
 FEW_KEYS = 1_000  # up to this many, existing relationships are found by id lists (cypher.edges_by_ids_from_ends)
+# After a load's checkpoint, a process holding more than this closes and opens the
+# database: LadybugDB keeps memory until it closes (a 20,000-person case grew to 1.4 GiB).
+LOAD_MEMORY_MIB = 512
 TRIM_ABOVE_MIB = 640  # at a reopen, freed memory goes back to the system above this (see _give_back_freed_memory)
 
 
@@ -105,15 +117,11 @@ class EmbeddedStore(GraphStore):
         self.folder = Path(folder).expanduser()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.read_only = read_only
-        self._pool = pool = _buffer_pool_bytes(buffer_pool_mb)
-        # LadybugDB keeps about 30 MiB of its buffer pool for every COPY until the database
-        # is closed (kuzudb/kuzu#5779, open upstream), whatever the number of rows: without
-        # a reopen, a load of many batches ends in "the buffer pool is full" (16 COPYs at
-        # 512 MiB). The store reopens itself once its COPYs could fill half the pool.
-        self._copy_budget = max(1, pool // (2 * _COPY_HELD_BYTES))
-        self._copies = 0
+        self._pool = _buffer_pool_bytes(buffer_pool_mb)
         self._loading = False  # inside pipelined_writes(): checkpoints are the store's to make
         self._unsaved = 0  # COPYs since the last checkpoint, while loading
+        self._unsaved_rows = 0  # the rows they copied
+        self._held: dict[Label, dict[str, dict[str, Any]]] = {}  # node updates waiting for it, by id
         self._open()
         self._schema_ready = read_only  # a read-only handle cannot (and need not) create tables
 
@@ -157,22 +165,36 @@ class EmbeddedStore(GraphStore):
             self._run("CALL auto_checkpoint=true")
 
     def writes_durable(self) -> bool:
-        return self._unsaved == 0
+        return self._unsaved == 0 and not self._held
 
     def _checkpoint(self) -> None:
+        """Fold the COPYs into the database file, then make the node updates held for it."""
         if self._unsaved:
-            self._run("CHECKPOINT")
-            self._unsaved = 0
+            self._run("CHECKPOINT", held_ok=True)
+            self._unsaved = self._unsaved_rows = 0
+            if _resident_mib() > LOAD_MEMORY_MIB:
+                self._close_and_open()
+        held, self._held = self._held, {}
+        for label, by_id in held.items():
+            rows = list(by_id.values())
+            names = _columns(rows, cypher.node_prop_names(label))
+            self._run(cypher.update_nodes(label, names), {"rows": _complete(rows, names)}, held_ok=True)
 
     def describe(self) -> str:
         return f"embedded case {self.folder}"
 
     def close(self) -> None:
+        if self._held:
+            self._checkpoint()
         self._conn.close()
         self._db.close()
 
     # -- execution ----------------------------------------------------------------------
-    def _run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    def _run(self, query: str, params: Mapping[str, Any] | None = None, held_ok: bool = False) -> list[dict[str, Any]]:
+        """Run one statement; ``held_ok``: it need not see the node updates held back
+        (see _update_nodes), which are otherwise made first."""
+        if self._held and not held_ok:
+            self._checkpoint()
         try:
             res = self._conn.execute(query, dict(params or {}))
         except RuntimeError as exc:
@@ -221,17 +243,27 @@ class EmbeddedStore(GraphStore):
 
     # -- primitives ---------------------------------------------------------------------
     def _existing_nodes(self, label: Label, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return {n["id"]: _plain_props(n) for n in self._node_values(label, ids)}
+
+    def _node_values(self, label: Label, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The nodes of ``label`` among ``ids``, as LadybugDB gives them, with the updates
+        held back for the next checkpoint applied."""
         if not ids:
-            return {}
+            return []
         self._ensure_schema()
-        rows = self._run(cypher.existing_nodes(label), {"ids": list(ids)})
-        return {r["n"]["id"]: _plain_props(r["n"]) for r in rows}
+        values = [r["n"] for r in self._run(cypher.existing_nodes(label), {"ids": list(ids)}, held_ok=True)]
+        held = self._held.get(label)
+        if held:
+            for value in values:
+                if value["id"] in held:
+                    value.update(held[value["id"]])
+        return values
 
     def _existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
         if not ids:
             return set()
-        self._ensure_schema()
-        return {r["id"] for r in self._run(cypher.existing_ids(label), {"ids": list(ids)})}
+        self._ensure_schema()  # an update held back changes no id
+        return {r["id"] for r in self._run(cypher.existing_ids(label), {"ids": list(ids)}, held_ok=True)}
 
     def _create_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
         # COPY from a DataFrame: what is new was decided before, and for a batch it is many
@@ -240,14 +272,13 @@ class EmbeddedStore(GraphStore):
         if self._by_statement(rows):
             self._write(cypher.create_nodes_listed(label, names), {"rows": _complete(rows, names)})
             return
-        self._copy(f"COPY {label}({', '.join(names)}) FROM $df", _frame(rows, names))
+        self._copy(str(label), names, rows, node_prop_types(label))
 
     def _by_statement(self, rows: list[dict[str, Any]]) -> bool:
         """Whether to create these rows with a statement rather than a COPY.
 
-        A COPY costs about 30 ms whatever its size, and holds buffer pool until a reopen
-        (see __init__); UNWIND ... CREATE takes 2 ms for 10 rows and 7 ms for 100, and
-        overtakes the COPY near 500. But a CREATE is logged, and a logged write must wait
+        A COPY costs about 30 ms whatever its size; UNWIND ... CREATE takes 2 ms for 10
+        rows and 7 ms for 100, and overtakes the COPY near 500. But a CREATE is logged, and a logged write must wait
         for a checkpoint after a COPY (see _write): so only when no checkpoint is owed.
         """
         return len(rows) < SMALL_CREATE and not self._unsaved
@@ -267,13 +298,13 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"{label}: cannot COPY undeclared columns {sorted(set(names) - declared)}")
         self.drain()
         self._ensure_schema()
-        statement = f"COPY {label}({', '.join(names)}) FROM "
+        statement = f"COPY {label}({', '.join(names)})"
         if isinstance(nodes, Path):
             if "'" in str(nodes):
                 raise StoreError(f"{label}: cannot COPY from a path with a quote in it")
-            self._run(statement + f"'{nodes}'")
+            self._run(f"{statement} FROM '{nodes}'")
         else:
-            self._run(statement + "$df", {"df": nodes})
+            self._copy_through_file(statement, nodes)
         if not self._loading:
             return  # LadybugDB made its own checkpoint
         # The load's one COPY: its checkpoint now, not when the writes end, so the few
@@ -285,14 +316,33 @@ class EmbeddedStore(GraphStore):
             self._checkpoint()
 
     def _reopen(self) -> None:
-        """Checkpoint, close and open again: give back the buffer pool COPYs hold (see __init__)."""
+        """Checkpoint, close and open again (see _close_and_open)."""
         self._checkpoint()
-        self.close()
+        self._close_and_open()
+
+    def _close_and_open(self) -> None:
+        """Give back the buffer pool and the memory LadybugDB holds until the database
+        closes, and what that freed to the system. Nothing may be owed a checkpoint."""
+        self._conn.close()
+        self._db.close()
         _give_back_freed_memory()
         self._open()
-        self._copies = 0
 
     def _update_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
+        """Update nodes; while a checkpoint is owed, hold the rows for it instead.
+
+        An update is logged, so it must wait for a checkpoint after a COPY (see _write).
+        Making one for it cost a payments load a checkpoint every batch, for the accounts
+        its payments touch: 9 of its 12 checkpoints, 15 of its 49 s. A held row is the
+        node's whole new state (later ones replace it), reads of nodes see it, and any
+        other statement, or HOLD_ROWS held, makes the checkpoint and the updates first.
+        """
+        if self._unsaved:
+            held = self._held.setdefault(label, {})
+            held.update((row["id"], row) for row in rows)
+            if sum(map(len, self._held.values())) >= HOLD_ROWS:
+                self._checkpoint()
+            return
         names = _columns(rows, cypher.node_prop_names(label))
         self._write(cypher.update_nodes(label, names), {"rows": _complete(rows, names)})
 
@@ -301,16 +351,19 @@ class EmbeddedStore(GraphStore):
     ) -> dict[str, dict[str, Any]]:
         if not keys:
             return {}
-        self._ensure_schema()
+        self._ensure_schema()  # node updates held back change no relationship
         from_target = cypher.from_target(keys)
         if len(keys) > FEW_KEYS:
-            rows = self._run(cypher.existing_edges(*group, from_target), {"keys": [dict(k) for k in keys]})
+            rows = self._run(
+                cypher.existing_edges(*group, from_target), {"keys": [dict(k) for k in keys]}, held_ok=True
+            )
             return {r["e"]["id"]: _plain_props(r["e"]) for r in rows}
         wanted = {(k["id"], k["src"], k["dst"]) for k in keys}
         ends = sorted({k["dst" if from_target else "src"] for k in keys})
         rows = self._run(
             cypher.edges_by_ids_from_ends(*group, from_target),
             {"end_ids": ends, "ids": sorted({k["id"] for k in keys})},
+            held_ok=True,
         )
         return {r["e"]["id"]: _plain_props(r["e"]) for r in rows if (r["e"]["id"], r["src"], r["dst"]) in wanted}
 
@@ -330,8 +383,7 @@ class EmbeddedStore(GraphStore):
                 {"rows": _complete(rows, [*names, "src", "dst"])},
             )
             return
-        frame = _frame(rows, ["src", "dst", *names])
-        self._copy(f"COPY {rel}({', '.join(names)}) FROM $df (from='{source}', to='{target}')", frame)
+        self._copy(str(rel), names, rows, rel_prop_types(rel), f" (from='{source}', to='{target}')")
 
     def _update_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
         names = _columns(rows, cypher.rel_prop_names(group[0]))
@@ -340,16 +392,43 @@ class EmbeddedStore(GraphStore):
             {"rows": _complete(rows, [*names, "src", "dst"])},
         )
 
-    def _copy(self, statement: str, frame: pd.DataFrame) -> None:
+    def _copy(
+        self, table: str, names: list[str], rows: list[dict[str, Any]], types: Mapping[str, PropType], options: str = ""
+    ) -> None:
+        """COPY ``rows`` into ``table`` through a Parquet file (relationship rows lead with
+        their ``src`` and ``dst``).
+
+        From a file, not a DataFrame: LadybugDB keeps about 30 MiB of its buffer pool for
+        every COPY from memory (a DataFrame or an Arrow table) until the database closes
+        (kuzudb/kuzu#5779, open upstream), and none for a COPY from a file: 40 of them
+        into 256 MiB left it free, where the ninth from memory found it full. The store
+        had to reopen, and so checkpoint, every four COPYs at 256 MiB; and a checkpoint
+        after a COPY into a relationship table costs about a second whatever the COPY's
+        size (docs/benchmarks.md, "Where payments.csv spends its time").
+        """
         self._ensure_schema()
-        self._run(statement, {"df": frame})
-        self._copies += 1
+        ends = ["src", "dst"] if options else []
+        self._copy_through_file(f"COPY {table}({', '.join(names)})", _arrow_table(rows, ends, names, types), options)
         if self._loading:
             self._unsaved += 1
-        if self._copies >= self._copy_budget:
-            self._reopen()
-        elif self._unsaved >= CHECKPOINT_EVERY:
-            self._checkpoint()
+            self._unsaved_rows += len(rows)
+            if self._unsaved >= CHECKPOINT_EVERY or self._unsaved_rows >= CHECKPOINT_ROWS:
+                self._checkpoint()
+
+    def _copy_through_file(self, statement: str, data: pa.Table, options: str = "") -> None:
+        """Run ``statement FROM`` a Parquet file of ``data``, written in the case folder
+        (or the system's temporary folder, if the case's path has a quote) and removed after."""
+        folder = self.folder if "'" not in str(self.folder) else None
+        fd, name = tempfile.mkstemp(prefix=".copy-", suffix=".parquet", dir=folder)
+        os.close(fd)
+        path = Path(name)
+        try:
+            if "'" in name:
+                raise StoreError(f"cannot COPY from a path with a quote in it: {name}")
+            pq.write_table(data, path)
+            self._run(f"{statement} FROM '{path}'{options}", held_ok=True)
+        finally:
+            path.unlink(missing_ok=True)
 
     # -- contract -----------------------------------------------------------------------
     def set_properties(self, label: Label, values: Mapping[str, Mapping[str, Any]]) -> int:
@@ -407,6 +486,8 @@ class EmbeddedStore(GraphStore):
         word = _WRITE_WORDS.search(body)
         if word:
             raise ReadOnlyViolation(f"refused: {word.group(1).upper()} is a write and this is a read")
+        if self._held:
+            self._checkpoint()  # before the timeout is set: it may open the database again
         self._conn.set_query_timeout(int(timeout * 1000))
         self._run("BEGIN TRANSACTION READ ONLY")
         try:
@@ -443,10 +524,7 @@ class EmbeddedStore(GraphStore):
         return out
 
     def get_nodes(self, label: Label, ids: Sequence[str]) -> list[Node]:
-        if not ids:
-            return []
-        self._ensure_schema()
-        return [_to_node(r["n"]) for r in self._run(cypher.existing_nodes(label), {"ids": list(ids)})]
+        return [_to_node(n) for n in self._node_values(label, ids)]
 
     def nodes_anywhere(self, ids: Sequence[str]) -> list[Node]:
         # A key lookup per label: "MATCH (n) WHERE n.id IN $ids" reads every node table
@@ -599,13 +677,19 @@ def _resident_mib() -> int:
         return 0
 
 
-def _frame(rows: list[dict[str, Any]], names: Sequence[str]) -> pd.DataFrame:
-    """Rows as a DataFrame with one column per name.
-
-    Object columns holding the coerced Python values (None for missing): LadybugDB infers
-    each column's type from them, and pandas' nullable dtypes are not supported by its scan.
-    """
-    return pd.DataFrame({name: pd.Series([row.get(name) for row in rows], dtype=object) for name in names})
+def _arrow_table(
+    rows: list[dict[str, Any]], ends: list[str], names: list[str], types: Mapping[str, PropType]
+) -> pa.Table:
+    """Rows as an Arrow table: the ``ends`` and ``id`` as text, each property as its
+    declared type (None for missing)."""
+    columns: dict[str, pa.Array] = {}
+    for name in [*ends, *names]:
+        kind = pa.string() if name in ends or name == "id" else ARROW_TYPES[types[name]]
+        try:
+            columns[name] = pa.array([row.get(name) for row in rows], kind)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise StoreError(f"{name}: a value is not of its declared type ({exc})") from None
+    return pa.table(columns)
 
 
 def _complete(rows: list[dict[str, Any]], names: Sequence[str]) -> list[dict[str, Any]]:
