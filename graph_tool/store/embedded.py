@@ -124,6 +124,9 @@ class EmbeddedStore(GraphStore):
         self._held: dict[Label, dict[str, dict[str, Any]]] = {}  # node updates waiting for it, by id
         self._open()
         self._schema_ready = read_only  # a read-only handle cannot (and need not) create tables
+        if not read_only:  # files a killed load left behind (see _copy_through_file); the lock is ours now
+            for stale in self.folder.glob(".copy-*.parquet"):
+                stale.unlink(missing_ok=True)
 
     def _open(self) -> None:
         try:
