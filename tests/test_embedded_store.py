@@ -42,6 +42,23 @@ def test_many_batches_fit_a_small_buffer_pool(tmp_path: Path, monkeypatch: pytes
         store.close()
 
 
+def test_first_loads_from_memory_give_the_pool_back_before_it_fills(tmp_path: Path) -> None:
+    """A first load's one COPY reads an Arrow table when the file is small, and such a COPY
+    holds pool until the database closes: eight of them at 128 MiB must still fit."""
+    import pyarrow as pa
+
+    store = EmbeddedStore(tmp_path / "case", buffer_pool_mb=128)
+    labels = [Label.PERSON, Label.ORGANISATION, Label.PHONE, Label.DOCUMENT, Label.ACCOUNT, Label.ADDRESS]
+    labels += [Label.PAYMENT, Label.EVENT]
+    try:
+        with store.pipelined_writes():
+            for label in labels:
+                store.create_nodes_bulk(label, pa.table({"id": [f"{label}-{i}" for i in range(5_000)]}))
+        assert all(store.counts()[label] == 5_000 for label in labels)
+    finally:
+        store.close()
+
+
 def test_updates_wait_for_the_checkpoint_a_copy_owes_and_every_read_sees_them(tmp_path: Path) -> None:
     """A logged update may not follow a COPY that no checkpoint has made durable: during a
     load the store holds it until the next checkpoint, rather than make one for it. Reads
