@@ -177,6 +177,30 @@ def test_a_killed_load_resumes_to_every_row_without_skipping_any(
         store.close()
 
 
+def test_held_updates_that_fail_stay_held_and_the_writes_not_durable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If making the held updates fails, the loader must not be told the writes are durable
+    (it would record the batch for --resume without them)."""
+    store = EmbeddedStore(tmp_path / "case")
+    try:
+        store.create_schema()
+        store.upsert_nodes(_people(0, 3))
+        with store.pipelined_writes():
+            store.upsert_nodes(_people(1, embedded.SMALL_CREATE))
+            store.upsert_nodes([NodeRecord(Label.PERSON, "P-0-2", {"aliases": ["Bo"]}, "t", "g.csv:3")])
+            store.drain()
+            with monkeypatch.context() as m:
+                m.setattr(embedded.cypher, "update_nodes", lambda label, names: "RETURN nonsense(")
+                with pytest.raises(StoreError):
+                    store._checkpoint()
+            assert store._held and not store.writes_durable()
+        assert store.writes_durable()  # leaving the block made them
+        assert store.get_nodes(Label.PERSON, ["P-0-2"])[0].props["aliases"] == ["Bo"]
+    finally:
+        store.close()
+
+
 def test_a_load_killed_while_updates_are_held_resumes_to_every_update(tmp_path: Path) -> None:
     """Each batch creates people (a COPY) and updates people an earlier file loaded: the
     updates are held for the checkpoint the COPY owes. Killed before it, neither is

@@ -182,18 +182,21 @@ class EmbeddedStore(GraphStore):
             self._unsaved = self._unsaved_rows = 0
             if _resident_mib() > LOAD_MEMORY_MIB:
                 self._close_and_open()
-        held, self._held = self._held, {}
-        for label, by_id in held.items():
-            rows = list(by_id.values())
+        for label in list(self._held):  # each label's rows stay held until they are written
+            rows = list(self._held[label].values())
             names = _columns(rows, cypher.node_prop_names(label))
             self._run(cypher.update_nodes(label, names), {"rows": _complete(rows, names)}, held_ok=True)
+            del self._held[label]
 
     def describe(self) -> str:
         return f"embedded case {self.folder}"
 
     def close(self) -> None:
         if self._held:
-            self._checkpoint()
+            try:
+                self._checkpoint()
+            except StoreError:
+                pass  # already raised where it failed; not durable, so a resume makes them again
         self._conn.close()
         self._db.close()
 
