@@ -142,7 +142,7 @@ class EmbeddedStore(GraphStore):
         self._conn = ladybug.Connection(self._db)
         self._copies_from_memory = 0
         if self._loading:
-            self._run("CALL auto_checkpoint=false")
+            self._run("CALL auto_checkpoint=false", held_ok=True)
 
     @contextmanager
     def pipelined_writes(self) -> Iterator[None]:
@@ -277,7 +277,7 @@ class EmbeddedStore(GraphStore):
         return {r["id"] for r in self._run(cypher.existing_ids(label), {"ids": list(ids)}, held_ok=True)}
 
     def _create_nodes(self, label: Label, rows: list[dict[str, Any]]) -> None:
-        # COPY from a DataFrame: what is new was decided before, and for a batch it is many
+        # A COPY (see _copy): what is new was decided before, and for a batch it is many
         # times faster than UNWIND ... CREATE (whose cost is parameter type inference).
         names = _columns(rows, cypher.node_prop_names(label))
         if self._by_statement(rows):
@@ -289,8 +289,9 @@ class EmbeddedStore(GraphStore):
         """Whether to create these rows with a statement rather than a COPY.
 
         A COPY costs about 30 ms whatever its size; UNWIND ... CREATE takes 2 ms for 10
-        rows and 7 ms for 100, and overtakes the COPY near 500. But a CREATE is logged, and a logged write must wait
-        for a checkpoint after a COPY (see _write): so only when no checkpoint is owed.
+        rows and 7 ms for 100, and overtakes the COPY near 500. But a CREATE is logged,
+        and a logged write must wait for a checkpoint after a COPY (see _write): so only
+        when no checkpoint is owed.
         """
         return len(rows) < SMALL_CREATE and not self._unsaved
 
