@@ -128,7 +128,7 @@ class EmbeddedStore(GraphStore):
         self._held: dict[Label, dict[str, dict[str, Any]]] = {}  # node updates waiting for it, by id
         self._open()
         self._schema_ready = read_only  # a read-only handle cannot (and need not) create tables
-        if not read_only:  # files a killed load left behind (see _copy_through_file); the lock is ours now
+        if not read_only:  # files a killed load left behind (see _copy); the lock is ours now
             for stale in self.folder.glob(".copy-*.parquet"):
                 stale.unlink(missing_ok=True)
 
@@ -396,7 +396,7 @@ class EmbeddedStore(GraphStore):
                 {"rows": _complete(rows, [*names, "src", "dst"])},
             )
             return
-        self._copy(str(rel), names, rows, rel_prop_types(rel), f" (from='{source}', to='{target}')")
+        self._copy(str(rel), names, rows, rel_prop_types(rel), (source, target))
 
     def _update_edges(self, group: tuple[Rel, Label, Label], rows: list[dict[str, Any]]) -> None:
         names = _columns(rows, cypher.rel_prop_names(group[0]))
@@ -406,10 +406,17 @@ class EmbeddedStore(GraphStore):
         )
 
     def _copy(
-        self, table: str, names: list[str], rows: list[dict[str, Any]], types: Mapping[str, PropType], options: str = ""
+        self,
+        table: str,
+        names: list[str],
+        rows: list[dict[str, Any]],
+        types: Mapping[str, PropType],
+        ends: tuple[Label, Label] | None = None,
     ) -> None:
-        """COPY ``rows`` into ``table`` through a Parquet file (relationship rows lead with
-        their ``src`` and ``dst``).
+        """COPY ``rows`` into ``table`` through a Parquet file in the case folder (or the
+        system's temporary folder, if the case's path has a quote), removed after; for a
+        relationship table, ``ends`` gives its end labels and each row's ``src`` and
+        ``dst`` lead.
 
         From a file, not a DataFrame: LadybugDB keeps about 30 MiB of its buffer pool for
         every COPY from memory (a DataFrame or an Arrow table) until the database closes
@@ -420,17 +427,8 @@ class EmbeddedStore(GraphStore):
         size (docs/benchmarks.md, "Where payments.csv spends its time").
         """
         self._ensure_schema()
-        ends = ["src", "dst"] if options else []
-        self._copy_through_file(f"COPY {table}({', '.join(names)})", _arrow_table(rows, ends, names, types), options)
-        if self._loading:
-            self._unsaved += 1
-            self._unsaved_rows += len(rows)
-            if self._unsaved >= CHECKPOINT_EVERY or self._unsaved_rows >= CHECKPOINT_ROWS:
-                self._checkpoint()
-
-    def _copy_through_file(self, statement: str, data: pa.Table, options: str = "") -> None:
-        """Run ``statement FROM`` a Parquet file of ``data``, written in the case folder
-        (or the system's temporary folder, if the case's path has a quote) and removed after."""
+        data = _arrow_table(rows, ["src", "dst"] if ends else [], names, types)
+        options = f" (from='{ends[0]}', to='{ends[1]}')" if ends else ""
         folder = self.folder if "'" not in str(self.folder) else None
         fd, name = tempfile.mkstemp(prefix=".copy-", suffix=".parquet", dir=folder)
         os.close(fd)
@@ -439,9 +437,14 @@ class EmbeddedStore(GraphStore):
             if "'" in name:
                 raise StoreError(f"cannot COPY from a path with a quote in it: {name}")
             pq.write_table(data, path)
-            self._run(f"{statement} FROM '{path}'{options}", held_ok=True)
+            self._run(f"COPY {table}({', '.join(names)}) FROM '{path}'{options}", held_ok=True)
         finally:
             path.unlink(missing_ok=True)
+        if self._loading:
+            self._unsaved += 1
+            self._unsaved_rows += len(rows)
+            if self._unsaved >= CHECKPOINT_EVERY or self._unsaved_rows >= CHECKPOINT_ROWS:
+                self._checkpoint()
 
     # -- contract -----------------------------------------------------------------------
     def set_properties(self, label: Label, values: Mapping[str, Mapping[str, Any]]) -> int:
