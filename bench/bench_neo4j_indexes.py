@@ -22,6 +22,7 @@ store contract does not offer (``IN TRANSACTIONS``, dropping the schema).
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_load import _autocommit, _clear_neo4j, write_people  # noqa: E402
 from graph_tool.model import ENTITY_LABEL, Label  # noqa: E402
+from graph_tool.store.neo4j_store import schema_statements  # noqa: E402
 
 PROPS = (
     "n.id = r.person_id, n.name = r.full_name, n.birth_date = r.birth_date, n.sex = r.sex, "
@@ -42,7 +44,17 @@ PROPS = (
     "n.indicators = CASE r.indicators WHEN '' THEN null ELSE split(r.indicators, ';') END, "
     "n.name_key = toLower(r.full_name)"
 )
-PERSON_INDEXES = ("entity_id", "person_id", "person_name", "person_name_key")
+
+
+def person_indexes() -> list[str]:
+    """The schema's constraints and indexes on a Person's properties that these creates write."""
+    written = set(re.findall(r"n\.(\w+) =", PROPS))
+    nodes = (f"(n:{Label.PERSON})", f"(n:{ENTITY_LABEL})")
+    return [
+        stmt.split()[2]  # CREATE CONSTRAINT|INDEX <name> IF NOT EXISTS ...
+        for stmt in schema_statements()
+        if any(n in stmt for n in nodes) and set(re.findall(r"n\.(\w+)", stmt)) <= written
+    ]
 
 
 def _load_csv(file: str, batching: str) -> str:
@@ -101,7 +113,7 @@ def ways(store: Any, file: str, n: int) -> dict[str, Callable[[], tuple[float, s
         "no-index": run(concurrent, drop=None),
         "indexes-after": run(concurrent, drop=None, rebuild=True),
     }
-    out.update({f"without-{name}": run(concurrent, drop=name) for name in PERSON_INDEXES})
+    out.update({f"without-{name}": run(concurrent, drop=name) for name in person_indexes()})
     return out
 
 
