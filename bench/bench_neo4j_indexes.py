@@ -1,9 +1,10 @@
 """What Neo4j's node creates cost with and without the project's indexes, on one file.
 
 Run: ``python bench/bench_neo4j_indexes.py --rows 1000000`` (the project's server must be
-up: ``graph-tool neo4j start``). It writes ``bench_load``'s people file once and has the
-server create its rows as ``Person:Entity`` nodes several ways, the database cleared before
-each, every way ``--repeat`` times in rotated order:
+up: ``graph-tool neo4j start``); ``--ways serial concurrent`` runs only those. It writes
+``bench_load``'s people file once and has the server create its rows as ``Person:Entity``
+nodes several ways, the database cleared before each, every way ``--repeat`` times in
+rotated order:
 
 * ``serial``: ``LOAD CSV ... CALL { CREATE ... } IN TRANSACTIONS OF 10000 ROWS``, 8
   properties (the name key too), the project's schema (five indexes on ``Person``);
@@ -121,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=2, metavar="N", help="run each way N times, in rotated order")
+    parser.add_argument("--ways", nargs="+", metavar="WAY", help="run only these ways, e.g. serial concurrent")
     args = parser.parse_args(argv)
 
     from graph_tool.config import open_store
@@ -134,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         store = open_store(bolt_uri())
         try:
             todo = ways(store, path.name, args.rows)
-            names = list(todo)
+            names = [name for name in todo if not args.ways or name in args.ways]
+            if not names:
+                parser.error(f"--ways: none of {args.ways} is a way (ways: {', '.join(todo)})")
             _clear_neo4j(store)
             store.create_schema()
             todo["concurrent"]()  # untimed: warms the server and grows its store files

@@ -79,6 +79,24 @@ def test_conf_binds_localhost_and_disables_http(tmp_path: Path, monkeypatch: pyt
     assert ns.bolt_uri() == "bolt://127.0.0.1:17999"
 
 
+def test_conf_and_command_carry_the_chosen_collector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRAPH_TOOL_HOME", str(tmp_path))
+    monkeypatch.delenv("GRAPH_TOOL_NEO4J_GC", raising=False)
+    text = ns._conf_text(17999, tmp_path / "lib", apoc=False)
+    assert "server.jvm.additional=-XX:+UseParallelGC" in text
+    assert "UseG1GC" not in text
+    monkeypatch.setenv("GRAPH_TOOL_NEO4J_GC", " G1 ")
+    command = ns._java_command("java", tmp_path / "lib")
+    assert "-XX:+UseG1GC" in command and "-XX:+UseParallelGC" not in command
+    assert "server.jvm.additional=-XX:+UseG1GC" in ns._conf_text(17999, tmp_path / "lib", apoc=False)
+
+
+def test_unknown_collector_rejected_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRAPH_TOOL_NEO4J_GC", "zgc")
+    with pytest.raises(ns.Neo4jServerError, match="GRAPH_TOOL_NEO4J_GC must be one of parallel, g1, got 'zgc'"):
+        ns.jvm_flags()
+
+
 def test_bad_port_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRAPH_TOOL_NEO4J_BOLT_PORT", "not-a-port")
     with pytest.raises(ns.Neo4jServerError):
@@ -136,6 +154,13 @@ def test_real_server_lifecycle() -> None:
                     "SHOW SETTINGS YIELD name, value WHERE name = 'db.tx_log.rotation.retention_policy' RETURN value"
                 )
                 assert [r["value"] for r in records] == [ns.TX_LOG_RETENTION]
+                if uri.started:  # the JVM runs the collector the launcher asked for
+                    records, _, _ = driver.execute_query(
+                        'CALL dbms.queryJmx("java.lang:type=GarbageCollector,name=*") YIELD name RETURN name'
+                    )
+                    names = " ".join(r["name"] for r in records)
+                    expected = "PS Scavenge" if "-XX:+UseParallelGC" in ns.jvm_flags() else "G1 Young Generation"
+                    assert expected in names, names
     finally:
         if uri.started:
             ns.stop()

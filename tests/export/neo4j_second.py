@@ -94,7 +94,7 @@ def imported_instance(
         java,
         "-cp",
         f"{lib}/*",
-        *neo4j_server.JVM_FLAGS,
+        *neo4j_server.jvm_flags(),
         f"-Xms{HEAP}",
         f"-Xmx{HEAP}",
         "-Dfile.encoding=UTF-8",
